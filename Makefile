@@ -1,0 +1,59 @@
+# Everything a developer runs. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The Lambda runtime's Python (python3.13): pyenv's if present, else python3.13 on PATH.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+RUNTIME_PYTHON ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/python3.13) $(shell command -v python3.13))
+RUNTIME_BIN = $(dir $(RUNTIME_PYTHON))
+VENV := .venv
+SAM_VENV := .venv-sam
+PORT ?= 3000
+STAGE ?= dev
+PYTEST_ARGS ?=
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help run test test-fast lint format build deploy keys clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml layers/domain/requirements.txt requirements-dev.txt
+	@test -n "$(RUNTIME_PYTHON)" || { echo "python3.13 (the Lambda runtime) is needed: pyenv install 3.13"; exit 1; }
+	$(RUNTIME_PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r layers/domain/requirements.txt -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+# aws-sam-cli pins boto3 and pydantic to its own versions: it gets a virtualenv of its own.
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(RUNTIME_PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
+	$(VENV)/bin/leads serve --port $(PORT)
+
+test: $(VENV)/.installed $(SAM_VENV)/.installed ## Run every test tier (unit, handler, HTTP, template, packaging)
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed ## Unit, handler and HTTP tests only (no sam)
+	$(VENV)/bin/pytest -n 2 -m "not sam" $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.installed ## Format the code with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+build: $(SAM_VENV)/.installed ## sam build (the runtime's Python must be on PATH)
+	PATH=$(RUNTIME_BIN):$$PATH $(SAM_VENV)/bin/sam build
+
+deploy: build ## sam build + sam deploy to STAGE (settings in samconfig.toml)
+	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE) --parameter-overrides Stage=$(STAGE)
+
+clean: ## Remove virtualenvs and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache

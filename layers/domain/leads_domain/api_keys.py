@@ -1,0 +1,78 @@
+"""API key format: generation, checksum, digest and the tenant a key belongs to.
+
+Pure functions with no AWS or pydantic imports, shared by the authorizer, the functions'
+fallback check and the ``leads keys`` CLI.
+
+A key looks like ``sk_test_<32 random base62><6 base62 checksum>``. The checksum (CRC32 of
+everything before it) lets us reject mistyped or invented keys without a database read, and
+lets secret scanners recognise a leaked key by its shape. Only the SHA-256 digest is stored.
+"""
+
+import hashlib
+import re
+import secrets
+import zlib
+from dataclasses import dataclass
+
+MODES = ("test", "live")
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SECRET_LENGTH = 32
+_CHECKSUM_LENGTH = 6
+KEY_PATTERN = re.compile(r"^sk_(test|live)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$")
+ACCOUNT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """Who owns data: an account in one mode. Test and live data never mix."""
+
+    account: str
+    mode: str
+
+    @property
+    def partition(self) -> str:
+        # Accounts cannot contain '#', so the partition key is unambiguous.
+        return f"{self.account}#{self.mode}"
+
+
+def random_base62(length: int) -> str:
+    return "".join(secrets.choice(_BASE62) for _ in range(length))
+
+
+def _checksum(prefix_and_secret: str) -> str:
+    value = zlib.crc32(prefix_and_secret.encode())
+    digits = []
+    for _ in range(_CHECKSUM_LENGTH):
+        value, rest = divmod(value, 62)
+        digits.append(_BASE62[rest])
+    return "".join(reversed(digits))
+
+
+def generate_key(mode: str) -> str:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    body = f"sk_{mode}_{random_base62(_SECRET_LENGTH)}"
+    return body + _checksum(body)
+
+
+def new_key_id() -> str:
+    return "key_" + random_base62(16)
+
+
+def key_mode(key: str) -> str | None:
+    """The key's mode if it is well formed and its checksum matches, else None."""
+    match = KEY_PATTERN.match(key)
+    if not match:
+        return None
+    mode, secret, checksum = match.groups()
+    if not secrets.compare_digest(_checksum(f"sk_{mode}_{secret}"), checksum):
+        return None
+    return mode
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def valid_account(account: str) -> bool:
+    return bool(ACCOUNT_PATTERN.match(account))

@@ -1,0 +1,36 @@
+"""Bearer key -> tenant. Used by the authorizer, and by the functions when API Gateway did not
+run the authorizer (the console's "Test" button). No pydantic, no web framework."""
+
+from dataclasses import dataclass
+
+from leads_domain import api_keys
+from leads_domain.api_keys import Tenant
+from leads_domain.data import keys_table
+from leads_domain.errors import Unauthorized
+
+# What API Gateway checks before it invokes the authorizer; keep in step with template.yaml.
+BEARER_PREFIX = "Bearer "
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    tenant: Tenant
+    key_id: str
+
+
+def authenticate(authorization: str | None) -> Caller:
+    if not authorization:
+        raise Unauthorized(
+            "No API key provided. Send 'Authorization: Bearer sk_test_...'.", code="api_key_missing"
+        )
+    if not authorization.startswith(BEARER_PREFIX):
+        raise Unauthorized("Send the API key as 'Authorization: Bearer <key>'.")
+    key = authorization[len(BEARER_PREFIX) :]
+    mode = api_keys.key_mode(key)
+    if mode is None:
+        # Malformed, or the checksum does not match: no database read for made-up keys.
+        raise Unauthorized("Invalid API key provided.")
+    record = keys_table.find_by_digest(api_keys.digest(key))
+    if record is None or record.get("revoked_at") or record.get("mode") != mode:
+        raise Unauthorized("Invalid API key provided.")
+    return Caller(Tenant(record["account"], mode), record["key_id"])

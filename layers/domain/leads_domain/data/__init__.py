@@ -1,0 +1,1 @@
+"""Data access: the only code that talks to DynamoDB and knows key, index and attribute names."""

@@ -1,0 +1,263 @@
+"""The leads table.
+
+One partition per tenant (``tenant`` = account#mode) holds the tenant's leads (``sk`` =
+``LEAD#<id>``) and one counter item (``sk`` = ``COUNTER``) that keeps the tenant's exact lead
+count. The counter changes in the same transaction as every create and delete, so ``total``
+never drifts and never needs counting.
+
+The ``by_created_at`` index is partitioned by tenant and sorted by ``created_key`` =
+``<created_at>#<id>``, so ties on the timestamp still sort deterministically. It projects
+KEYS_ONLY on purpose: an index entry is ~100 bytes, so skipping ``offset`` entries costs about
+40 entries per read unit instead of ~3 whole leads, updates that do not move ``created_key``
+write nothing to the index, and the page's own items are then read with one BatchGetItem. The
+counter item has no ``created_key``, so it never appears in the index.
+"""
+
+import time
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from leads_domain.api_keys import Tenant
+from leads_domain.data.clients import dynamodb, error_code, from_item, to_attribute, unavailable
+from leads_domain.errors import Conflict, NotFound, ServiceUnavailable
+from leads_domain.settings import get_settings
+
+CREATED_INDEX = "by_created_at"
+LEAD_PREFIX = "LEAD#"
+COUNTER_SK = "COUNTER"
+_KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
+# BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
+_BATCH_ATTEMPTS = 4
+
+
+def _lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    # The prefix keeps any path id a client sends inside the lead namespace: an id can never
+    # address the counter item.
+    return {"tenant": {"S": tenant.partition}, "sk": {"S": LEAD_PREFIX + lead_id}}
+
+
+def _counter_key(tenant: Tenant) -> dict[str, Any]:
+    return {"tenant": {"S": tenant.partition}, "sk": {"S": COUNTER_SK}}
+
+
+def _counter_change(tenant: Tenant, delta: int) -> dict[str, Any]:
+    return {
+        "Update": {
+            "TableName": get_settings().leads_table,
+            "Key": _counter_key(tenant),
+            "UpdateExpression": "ADD lead_count :delta",
+            "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
+        }
+    }
+
+
+def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
+    values = from_item(item)
+    lead_id = values.pop("sk")[len(LEAD_PREFIX) :]
+    for name in _KEY_ATTRIBUTES:
+        values.pop(name, None)
+    return {"id": lead_id, **values}
+
+
+def _first_condition_failed(error: ClientError) -> bool:
+    """A cancelled transaction whose first item's condition did not hold."""
+    if error_code(error) != "TransactionCanceledException":
+        return False
+    reasons = error.response.get("CancellationReasons") or [{}]
+    return reasons[0].get("Code") == "ConditionalCheckFailed"
+
+
+def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
+    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
+    item = {name: to_attribute(value) for name, value in lead.items() if value is not None}
+    del item["id"]
+    item.update(_lead_key(tenant, lead["id"]))
+    item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
+    item["version"] = {"N": "1"}
+    try:
+        dynamodb().transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": get_settings().leads_table,
+                        "Item": item,
+                        "ConditionExpression": "attribute_not_exists(sk)",
+                    }
+                },
+                _counter_change(tenant, +1),
+            ]
+        )
+    except ClientError as error:
+        if _first_condition_failed(error):
+            raise Conflict("A lead with this id already exists.", param="id") from error
+        raise unavailable(error) from error
+    except BotoCoreError as error:
+        raise unavailable(error) from error
+
+
+def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
+    try:
+        # Strongly consistent: a client that just created or changed a lead reads it back.
+        response = dynamodb().get_item(
+            TableName=get_settings().leads_table,
+            Key=_lead_key(tenant, lead_id),
+            ConsistentRead=True,
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise unavailable(error) from error
+    item = response.get("Item")
+    return _to_lead(item) if item else None
+
+
+def update(
+    tenant: Tenant,
+    lead_id: str,
+    set_values: dict[str, Any],
+    remove: list[str],
+    expected_version: int | None = None,
+) -> dict[str, Any]:
+    """Apply the change if the lead exists under this tenant (and, if given, is still at
+    ``expected_version``); answer the lead as stored afterwards."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {":one": {"N": "1"}}
+    assignments = []
+    for index, (name, value) in enumerate(set_values.items()):
+        names[f"#s{index}"] = name
+        values[f":s{index}"] = to_attribute(value)
+        assignments.append(f"#s{index} = :s{index}")
+    removals = []
+    for index, name in enumerate(remove):
+        names[f"#r{index}"] = name
+        removals.append(f"#r{index}")
+    expression = "SET " + ", ".join(assignments) + " ADD version :one"
+    if removals:
+        expression += " REMOVE " + ", ".join(removals)
+    condition = "attribute_exists(sk)"
+    if expected_version is not None:
+        condition += " AND version = :expected"
+        values[":expected"] = {"N": str(expected_version)}
+    try:
+        response = dynamodb().update_item(
+            TableName=get_settings().leads_table,
+            Key=_lead_key(tenant, lead_id),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as error:
+        if error_code(error) == "ConditionalCheckFailedException":
+            if error.response.get("Item"):
+                raise Conflict("The lead changed while it was being updated.") from error
+            raise NotFound(f"No such lead: '{lead_id}'", param="id") from error
+        raise unavailable(error) from error
+    except BotoCoreError as error:
+        raise unavailable(error) from error
+    return _to_lead(response["Attributes"])
+
+
+def delete(tenant: Tenant, lead_id: str) -> None:
+    """Delete the lead and uncount it, atomically; NotFound if it is not the tenant's."""
+    try:
+        dynamodb().transact_write_items(
+            TransactItems=[
+                {
+                    "Delete": {
+                        "TableName": get_settings().leads_table,
+                        "Key": _lead_key(tenant, lead_id),
+                        "ConditionExpression": "attribute_exists(sk)",
+                    }
+                },
+                _counter_change(tenant, -1),
+            ]
+        )
+    except ClientError as error:
+        if _first_condition_failed(error):
+            raise NotFound(f"No such lead: '{lead_id}'", param="id") from error
+        raise unavailable(error) from error
+    except BotoCoreError as error:
+        raise unavailable(error) from error
+
+
+def count(tenant: Tenant) -> int:
+    try:
+        response = dynamodb().get_item(
+            TableName=get_settings().leads_table,
+            Key=_counter_key(tenant),
+            ProjectionExpression="lead_count",
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise unavailable(error) from error
+    return int(response.get("Item", {}).get("lead_count", {}).get("N", "0"))
+
+
+def page(tenant: Tenant, offset: int, limit: int) -> tuple[list[dict[str, Any]], bool, int]:
+    """Leads newest first: (the page, whether more follow it, the tenant's total).
+
+    Reads ``offset + limit + 1`` index entries and the page's items, never the whole tenant.
+    The list is eventually consistent, like the index it reads.
+    """
+    try:
+        total: int | None = None
+        if offset > 0:
+            total = count(tenant)
+            if offset >= total:
+                return [], False, total
+        entries = _newest_index_entries(tenant, offset + limit + 1)
+        page_keys = [
+            {"tenant": entry["tenant"], "sk": entry["sk"]}
+            for entry in entries[offset : offset + limit]
+        ]
+        has_more = len(entries) > offset + limit
+        items, counter = _batch_get(page_keys, _counter_key(tenant) if total is None else None)
+    except (ClientError, BotoCoreError) as error:
+        raise unavailable(error) from error
+    if total is None:
+        total = int(counter.get("lead_count", {}).get("N", "0")) if counter else 0
+    return [_to_lead(item) for item in items], has_more, total
+
+
+def _newest_index_entries(tenant: Tenant, wanted: int) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    request: dict[str, Any] = {
+        "TableName": get_settings().leads_table,
+        "IndexName": CREATED_INDEX,
+        "KeyConditionExpression": "tenant = :tenant",
+        "ExpressionAttributeValues": {":tenant": {"S": tenant.partition}},
+        "ScanIndexForward": False,
+    }
+    while len(entries) < wanted:
+        request["Limit"] = wanted - len(entries)
+        response = dynamodb().query(**request)
+        entries.extend(response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            break
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return entries
+
+
+def _batch_get(
+    keys: list[dict[str, Any]], counter_key: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The items for ``keys`` in the same order (missing ones dropped), plus the counter item
+    when asked, all in one BatchGetItem (retrying only what DynamoDB left unprocessed)."""
+    wanted = [*keys, counter_key] if counter_key else list(keys)
+    found: dict[str, dict[str, Any]] = {}
+    table = get_settings().leads_table
+    pending = wanted
+    for attempt in range(_BATCH_ATTEMPTS):
+        if not pending:
+            break
+        if attempt:
+            time.sleep(0.05 * 2**attempt)
+        response = dynamodb().batch_get_item(RequestItems={table: {"Keys": pending}})
+        for item in response.get("Responses", {}).get(table, []):
+            found[item["sk"]["S"]] = item
+        pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+    if pending:
+        raise ServiceUnavailable("The service is temporarily unavailable. Please retry.")
+    items = [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
+    return items, found.get(COUNTER_SK) if counter_key else None

@@ -1,0 +1,139 @@
+"""Lead rules and operations: ids, timestamps, defaults, derived names, tenancy.
+
+Every operation takes the caller's tenant; data access stores and reads under it only.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from leads_domain.api_keys import Tenant, random_base62
+from leads_domain.data import leads_table
+from leads_domain.errors import Conflict, InvalidRequest, NotFound
+from leads_domain.models import DEFAULTS, RESPONSE_FIELDS, parse_fields
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+# Digits allowed in limit/offset: any larger number is nonsense, not a slow query.
+_MAX_DIGITS = 9
+NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
+# Fields that the derived lead_name is made of.
+NAME_SOURCES = (*NAME_PARTS, "company_name", "email_id")
+# How often an update that re-derives lead_name retries after losing a race.
+_UPDATE_ATTEMPTS = 3
+
+
+def new_lead_id() -> str:
+    return "lead_" + random_base62(24)
+
+
+def now() -> str:
+    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def derived_lead_name(fields: dict[str, Any]) -> str | None:
+    """As ERPNext names a lead: the person's name, else the company, else the email."""
+    if any(fields.get(part) for part in NAME_PARTS[1:]):
+        return " ".join(fields[part] for part in NAME_PARTS if fields.get(part))
+    return fields.get("company_name") or fields.get("email_id") or None
+
+
+def present(lead: dict[str, Any]) -> dict[str, Any]:
+    """The Lead object as the reference shows it: every field, unset ones as null."""
+    return {name: lead.get(name) for name in RESPONSE_FIELDS}
+
+
+def create_lead(tenant: Tenant, body: Any) -> dict[str, Any]:
+    sent = parse_fields(body)
+    fields = {name: value for name, value in sent.items() if value is not None}
+    for name, default in DEFAULTS.items():
+        fields.setdefault(name, default)
+    if not fields.get("lead_name"):
+        fields["lead_name"] = derived_lead_name(fields)
+    timestamp = now()
+    lead = {"id": new_lead_id(), "created_at": timestamp, "updated_at": timestamp, **fields}
+    leads_table.insert(tenant, lead)
+    return present(lead)
+
+
+def get_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    lead = leads_table.get(tenant, lead_id)
+    if lead is None:
+        raise NotFound(f"No such lead: '{lead_id}'", param="id")
+    return present(lead)
+
+
+def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
+    offset, limit = _page_parameters(query)
+    leads, has_more, total = leads_table.page(tenant, offset, limit)
+    return {"data": [present(lead) for lead in leads], "has_more": has_more, "total": total}
+
+
+def update_lead(tenant: Tenant, lead_id: str, body: Any) -> dict[str, Any]:
+    """Set only what was sent; null clears a field, or restores its default."""
+    sent = parse_fields(body)
+    if not sent:
+        return get_lead(tenant, lead_id)
+    changes = {name: DEFAULTS.get(name) if value is None else value for name, value in sent.items()}
+    if not _may_need_derived_name(sent):
+        return present(_apply(tenant, lead_id, changes))
+    # lead_name may have to be derived from fields stored and sent together: read, derive,
+    # and write only if nobody changed the lead in between.
+    for _ in range(_UPDATE_ATTEMPTS):
+        current = leads_table.get(tenant, lead_id)
+        if current is None:
+            raise NotFound(f"No such lead: '{lead_id}'", param="id")
+        merged = {**current, **changes}
+        if not merged.get("lead_name"):
+            changes_with_name = {**changes, "lead_name": derived_lead_name(merged)}
+        else:
+            changes_with_name = changes
+        try:
+            return present(_apply(tenant, lead_id, changes_with_name, current["version"]))
+        except Conflict:
+            continue
+    raise Conflict("The lead is being changed by another request. Please retry.")
+
+
+def _may_need_derived_name(sent: dict[str, Any]) -> bool:
+    if "lead_name" in sent:
+        return sent["lead_name"] is None
+    return any(name in sent for name in NAME_SOURCES)
+
+
+def _apply(
+    tenant: Tenant, lead_id: str, changes: dict[str, Any], expected_version: int | None = None
+) -> dict[str, Any]:
+    set_values = {name: value for name, value in changes.items() if value is not None}
+    set_values["updated_at"] = now()
+    remove = [name for name, value in changes.items() if value is None]
+    return leads_table.update(tenant, lead_id, set_values, remove, expected_version)
+
+
+def delete_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
+    leads_table.delete(tenant, lead_id)
+    return {"id": lead_id, "deleted": True}
+
+
+def _page_parameters(query: dict[str, str]) -> tuple[int, int]:
+    for name in query:
+        if name not in ("limit", "offset"):
+            raise InvalidRequest(
+                f"Unknown query parameter '{name}'.", param=name, code="parameter_unknown"
+            )
+    limit = _integer(query, "limit", DEFAULT_LIMIT)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidRequest(f"'limit' must be between 1 and {MAX_LIMIT}.", param="limit")
+    return _integer(query, "offset", 0), limit
+
+
+def _integer(query: dict[str, str], name: str, default: int) -> int:
+    text = query.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_DIGITS:
+        raise InvalidRequest(
+            f"'{name}' must be a whole number of at most {_MAX_DIGITS} digits, not '{text[:40]}'.",
+            param=name,
+        )
+    return int(text)

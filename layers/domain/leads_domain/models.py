@@ -1,0 +1,127 @@
+"""The Lead's shape: what a client may send, and what every response carries.
+
+Field names, order and defaults follow the API reference exactly. Validation is strict about
+JSON types (a string is never a boolean or a number), rejects unknown and read-only fields, and
+bounds every string so that no request can build an item DynamoDB would refuse. String formats
+are not checked: the reference's own examples are plain strings.
+"""
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+
+from leads_domain.errors import InvalidRequest
+
+# ERPNext's Data fields hold 140 characters; fields that hold a URL get more room.
+TEXT_LENGTH = 140
+URL_LENGTH = 2048
+# Far beyond any company's revenue, and well inside DynamoDB's 38-digit numbers.
+REVENUE_LIMIT = 1e15
+
+READ_ONLY_FIELDS = ("id", "created_at", "updated_at")
+DEFAULTS: dict[str, Any] = {
+    "lead_owner": "__user",
+    "status": "Lead",
+    "unsubscribed": False,
+    "blog_subscriber": False,
+    "disabled": False,
+}
+URL_FIELDS = ("image", "website")
+BOOLEAN_FIELDS = ("unsubscribed", "blog_subscriber", "disabled")
+NUMBER_FIELDS = ("annual_revenue",)
+# Every writable field, in the reference's order.
+FIELDS = (
+    "lead_name", "company_name", "email_id", "lead_owner", "status", "salutation", "gender",
+    "customer", "image", "phone", "mobile_no", "fax", "type", "market_segment", "industry",
+    "request_type", "company", "website", "territory", "unsubscribed", "blog_subscriber", "title",
+    "language", "first_name", "middle_name", "last_name", "no_of_employees", "whatsapp_no",
+    "phone_ext", "qualified_by", "qualified_on", "qualification_status", "job_title",
+    "annual_revenue", "disabled", "city", "state", "country", "utm_content", "utm_source",
+    "utm_medium", "utm_campaign",
+)  # fmt: skip
+RESPONSE_FIELDS = ("id", "created_at", "updated_at", *FIELDS)
+
+
+def _encodable(value: str) -> str:
+    # A JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 store accepts.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    return value
+
+
+def _text(max_length: int) -> Any:
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_encodable)]
+
+
+def _field_type(name: str) -> Any:
+    if name in BOOLEAN_FIELDS:
+        return bool
+    if name in NUMBER_FIELDS:
+        # int first, so 0 stays 0 in the response rather than 0.0.
+        return Annotated[int | float, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT)]
+    return _text(URL_LENGTH if name in URL_FIELDS else TEXT_LENGTH)
+
+
+_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+# Every field optional and nullable: the reference requires none, and null clears a field.
+LeadFields: type[BaseModel] = create_model(
+    "LeadFields",
+    __config__=_STRICT,
+    **{name: (_field_type(name) | None, None) for name in FIELDS},
+)
+
+Lead: type[BaseModel] = create_model(
+    "Lead",
+    __config__=ConfigDict(strict=True, extra="forbid"),
+    id=(str, ...),
+    created_at=(str, ...),
+    updated_at=(str, ...),
+    **{
+        name: ((_field_type(name) if name in DEFAULTS else _field_type(name) | None), ...)
+        for name in FIELDS
+    },
+)
+
+
+class LeadList(BaseModel):
+    data: list[Lead]  # type: ignore[valid-type]
+    has_more: bool
+    total: int
+
+
+class DeletedLead(BaseModel):
+    id: str
+    deleted: bool
+
+
+def parse_fields(body: Any) -> dict[str, Any]:
+    """The fields a client sent (null included, as None), validated; InvalidRequest if not."""
+    if not isinstance(body, dict):
+        raise InvalidRequest("The request body must be a JSON object.", code="body_invalid")
+    for name in READ_ONLY_FIELDS:
+        if name in body:
+            raise InvalidRequest(f"'{name}' is read-only.", param=name, code="parameter_read_only")
+    try:
+        fields = LeadFields.model_validate(body)
+    except ValidationError as error:
+        raise _invalid(error) from None
+    return {name: getattr(fields, name) for name in fields.model_fields_set}
+
+
+def _invalid(error: ValidationError) -> InvalidRequest:
+    first = error.errors(include_url=False)[0]
+    param = ".".join(str(part) for part in first["loc"]) or None
+    if first["type"] == "extra_forbidden":
+        return InvalidRequest(f"Unknown field '{param}'.", param=param, code="parameter_unknown")
+    return InvalidRequest(f"Invalid '{param}': {first['msg']}.", param=param)

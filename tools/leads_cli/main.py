@@ -1,0 +1,164 @@
+"""The `leads` command: `leads serve` (the local run) and `leads keys ...` (API keys)."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from leads_cli import template as template_module
+
+LOCAL_ACCOUNT = "acct_local"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="leads", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API locally, with an embedded DynamoDB")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--template", type=Path, default=template_module.TEMPLATE_PATH)
+    serve.add_argument(
+        "--dynamodb-endpoint",
+        help="use this DynamoDB (its tables are created if missing) instead of an embedded one",
+    )
+    serve.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a template parameter, e.g. --parameter AuthorizerCacheTtl=0",
+    )
+    serve.add_argument("--account", default=LOCAL_ACCOUNT, help="account of the printed test key")
+    serve.set_defaults(run=_serve)
+
+    keys = commands.add_parser("keys", help="create, list and revoke API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="make a key; it is printed once")
+    create.add_argument("--account", required=True)
+    create.add_argument("--mode", choices=("test", "live"), default="test")
+    create.add_argument("--name")
+    create.set_defaults(run=_keys_create)
+    listing = key_commands.add_parser("list", help="an account's keys (never the keys themselves)")
+    listing.add_argument("--account", required=True)
+    listing.set_defaults(run=_keys_list)
+    revoke = key_commands.add_parser("revoke", help="stop a key from working")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(run=_keys_revoke)
+    for sub in (create, listing, revoke):
+        where = sub.add_mutually_exclusive_group()
+        where.add_argument("--stack", help="a deployed stack: use its ApiKeysTableName output")
+        where.add_argument("--table", help="the API keys table's name")
+        sub.add_argument(
+            "--endpoint-url",
+            help="a DynamoDB endpoint, e.g. the local run's (or set AWS_ENDPOINT_URL_DYNAMODB)",
+        )
+        sub.add_argument("--region")
+
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from leads_cli.gateway import Gateway, LocalApiServer
+    from leads_cli.keys import create_key
+    from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
+
+    overrides = []
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--parameter wants NAME=VALUE, not {item!r}")
+        overrides.append((name, value))
+    # Function logs are quiet locally unless asked for: one line per request is the log.
+    overrides_dict = dict(overrides)
+    overrides_dict.setdefault("LogLevel", "WARNING")
+    template = template_module.load(args.template.resolve(), tuple(sorted(overrides_dict.items())))
+
+    embedded = None
+    endpoint = args.dynamodb_endpoint
+    if not endpoint:
+        embedded = EmbeddedDynamoDB().start()
+        endpoint = embedded.endpoint
+    for name, value in LOCAL_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    # No X-Ray daemon and no CloudWatch here: tracing and metrics stay off locally.
+    os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    create_tables(client(endpoint), template)
+
+    gateway = Gateway(template)
+    key_id, key = create_key(args.account, "test", name="leads serve")
+    server = LocalApiServer(gateway, args.host, args.port)
+    base_url = f"http://{args.host}:{server.server_port}"
+    print(
+        f"Leads API running at {base_url}  (stage '{template.stage}', Ctrl-C stops it)\n"
+        f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"
+        f"  Test key:  {key}  (account {args.account}, {key_id})\n"
+        f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
+        f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoint}",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if embedded:
+            embedded.stop()
+    return 0
+
+
+def _use_table(args: argparse.Namespace) -> None:
+    from leads_cli.keys import use_table
+
+    use_table(
+        endpoint_url=args.endpoint_url, table=args.table, stack=args.stack, region=args.region
+    )
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from leads_cli.keys import create_key
+
+    _use_table(args)
+    try:
+        key_id, key = create_key(args.account, args.mode, args.name)
+    except ValueError as error:
+        print(f"leads: {error}", file=sys.stderr)
+        return 2
+    print(f"key_id: {key_id}\napi_key: {key}")
+    print("This key is shown once: store it now. Only its SHA-256 digest is kept.", file=sys.stderr)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from leads_cli.keys import list_keys
+
+    _use_table(args)
+    rows = list_keys(args.account)
+    columns = ("key_id", "name", "mode", "created_at", "revoked_at", "last4")
+    table = [columns, *[tuple(str(row[c] or "-") for c in columns) for row in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    for line in table:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    from leads_cli.keys import revoke_key
+
+    _use_table(args)
+    record = revoke_key(args.key_id)
+    if record is None:
+        print(f"leads: no key {args.key_id}", file=sys.stderr)
+        return 1
+    print(f"{record['key_id']} revoked at {record['revoked_at']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""template.yaml as data: the one source of truth for routes, functions, the authorizer,
+gateway responses and tables, read by the local run and by the tests."""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads CloudFormation's short tags (!Ref, !GetAtt, !Sub ...) as their long forms."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _tag)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str  # upper case
+    path: str  # API Gateway resource path, e.g. /api/crm/lead/{id}
+    function: str  # logical id
+    authorizer: str | None  # logical name in the Api's Authorizers, None for NONE
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Path parameters if ``path`` is this resource, else None."""
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(self.path))
+        found = re.fullmatch(pattern, path)
+        return found.groupdict() if found else None
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    name: str
+    function: str
+    header: str
+    validation_expression: str | None
+    ttl_seconds: int
+
+
+@dataclass(frozen=True)
+class Function:
+    logical_id: str
+    code_uri: Path
+    handler: str  # module.function
+    environment: dict[str, str]
+    timeout: int
+    memory_mb: int
+
+
+@dataclass
+class Template:
+    raw: dict[str, Any]
+    parameters: dict[str, str]
+    stage: str = ""
+    functions: dict[str, Function] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    authorizers: dict[str, Authorizer] = field(default_factory=dict)
+    gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def resolve(self, value: Any) -> Any:
+        """Intrinsic functions, as far as a local run can answer them: a resource's name is its
+        logical id and parameters take their defaults (or the overrides given)."""
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if "Ref" in value:
+            name = value["Ref"]
+            if name in self.parameters:
+                return self.parameters[name]
+            return {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}.get(name, name)
+        if "Fn::GetAtt" in value:
+            resource, attribute = value["Fn::GetAtt"]
+            return f"arn:aws:local:us-east-1:123456789012:{resource}/{attribute}"
+        if "Fn::Sub" in value:
+            text = value["Fn::Sub"]
+            return re.sub(r"\$\{([^}]+)\}", lambda m: str(self.resolve({"Ref": m.group(1)})), text)
+        return {key: self.resolve(item) for key, item in value.items()}
+
+
+def read_raw(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    return yaml.load(path.read_text(), Loader=_CloudFormationLoader)
+
+
+@cache
+def load(path: Path = TEMPLATE_PATH, overrides: tuple[tuple[str, str], ...] = ()) -> Template:
+    raw = read_raw(path)
+    parameters = {
+        name: str(spec.get("Default", "")) for name, spec in raw.get("Parameters", {}).items()
+    }
+    unknown = set(dict(overrides)) - set(parameters)
+    if unknown:
+        raise ValueError(f"unknown template parameters: {', '.join(sorted(unknown))}")
+    parameters.update(dict(overrides))
+    template = Template(raw=raw, parameters=parameters)
+    resources = raw["Resources"]
+    globals_ = raw.get("Globals", {}).get("Function", {})
+    for logical_id, resource in resources.items():
+        kind, properties = resource["Type"], resource.get("Properties", {})
+        if kind == "AWS::Serverless::Api":
+            template.stage = template.resolve(properties["StageName"])
+            _read_authorizers(template, properties.get("Auth", {}))
+        elif kind == "AWS::Serverless::Function":
+            _read_function(template, path.parent, logical_id, properties, globals_)
+        elif kind == "AWS::ApiGateway::GatewayResponse":
+            template.gateway_responses[properties["ResponseType"]] = template.resolve(properties)
+        elif kind == "AWS::DynamoDB::Table":
+            template.tables[logical_id] = template.resolve(properties)
+    default_authorizer = _default_authorizer(resources)
+    for route in list(template.routes):
+        if route.authorizer == "__default__":
+            template.routes.remove(route)
+            template.routes.append(
+                Route(route.method, route.path, route.function, default_authorizer)
+            )
+    return template
+
+
+def _default_authorizer(resources: dict[str, Any]) -> str | None:
+    for resource in resources.values():
+        if resource["Type"] == "AWS::Serverless::Api":
+            return resource.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
+    return None
+
+
+def _read_authorizers(template: Template, auth: dict[str, Any]) -> None:
+    for name, spec in auth.get("Authorizers", {}).items():
+        identity = spec.get("Identity", {})
+        function_arn = spec["FunctionArn"]
+        template.authorizers[name] = Authorizer(
+            name=name,
+            function=function_arn["Fn::GetAtt"][0],
+            header=identity.get("Header", "Authorization"),
+            validation_expression=identity.get("ValidationExpression"),
+            ttl_seconds=int(template.resolve(identity.get("ReauthorizeEvery", 300))),
+        )
+
+
+def _read_function(
+    template: Template,
+    root: Path,
+    logical_id: str,
+    properties: dict[str, Any],
+    globals_: dict[str, Any],
+) -> None:
+    environment = {
+        **globals_.get("Environment", {}).get("Variables", {}),
+        **properties.get("Environment", {}).get("Variables", {}),
+    }
+    template.functions[logical_id] = Function(
+        logical_id=logical_id,
+        code_uri=root / properties["CodeUri"],
+        handler=properties["Handler"],
+        environment={name: str(template.resolve(value)) for name, value in environment.items()},
+        timeout=int(properties.get("Timeout", globals_.get("Timeout", 3))),
+        memory_mb=int(properties.get("MemorySize", globals_.get("MemorySize", 128))),
+    )
+    for event in properties.get("Events", {}).values():
+        if event["Type"] != "Api":
+            continue
+        event_properties = event["Properties"]
+        authorizer = event_properties.get("Auth", {}).get("Authorizer", "__default__")
+        template.routes.append(
+            Route(
+                method=event_properties["Method"].upper(),
+                path=event_properties["Path"],
+                function=logical_id,
+                authorizer=None if authorizer == "NONE" else authorizer,
+            )
+        )
+
+
+def create_table_requests(template: Template) -> list[dict[str, Any]]:
+    """CreateTable requests for every table of the template, named by logical id."""
+    requests = []
+    for logical_id, properties in template.tables.items():
+        request: dict[str, Any] = {
+            "TableName": logical_id,
+            "AttributeDefinitions": properties["AttributeDefinitions"],
+            "KeySchema": properties["KeySchema"],
+            "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if properties.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = [
+                {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
+                for index in properties["GlobalSecondaryIndexes"]
+            ]
+        requests.append(request)
+    return requests
+
+
+def time_to_live(template: Template) -> dict[str, str]:
+    """Table name -> TTL attribute, for tables that expire items."""
+    return {
+        logical_id: properties["TimeToLiveSpecification"]["AttributeName"]
+        for logical_id, properties in template.tables.items()
+        if properties.get("TimeToLiveSpecification", {}).get("Enabled")
+    }

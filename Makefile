@@ -13,7 +13,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help run test test-fast lint format build deploy keys clean
+.PHONY: help run test test-fast lint format build deploy clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,8 +52,8 @@ format: $(VENV)/.installed ## Format the code with ruff
 build: $(SAM_VENV)/.installed ## sam build (the runtime's Python must be on PATH)
 	PATH=$(RUNTIME_BIN):$$PATH $(SAM_VENV)/bin/sam build
 
-deploy: build ## sam build + sam deploy to STAGE (settings in samconfig.toml)
-	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE) --parameter-overrides Stage=$(STAGE)
+deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfig.toml)
+	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)
 
 clean: ## Remove virtualenvs and build output
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache

@@ -4,6 +4,7 @@ Kept small on purpose (no web framework, no pydantic): it runs before every unca
 """
 
 from aws_lambda_powertools import Logger
+
 from leads_domain.authentication import authenticate
 from leads_domain.errors import Unauthorized
 

@@ -3,6 +3,7 @@
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+
 from leads_domain import logic
 from leads_domain.http_api import caller_tenant, create_resolver, json_response, path_id
 

@@ -2,6 +2,8 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
 from leads_domain import logic
 from leads_domain.http_api import caller_tenant, create_resolver, json_response, path_id
 
@@ -12,7 +14,9 @@ app = create_resolver()
 @app.get("/api/crm/lead/<id>")
 @tracer.capture_method
 def get_lead(id: str):
-    return json_response(200, logic.get_lead(caller_tenant(app), path_id(app)))
+    lead = logic.get_lead(caller_tenant(app), path_id(app))
+    metrics.add_metric(name="LeadRead", unit=MetricUnit.Count, value=1)
+    return json_response(200, lead)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

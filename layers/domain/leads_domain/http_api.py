@@ -2,6 +2,7 @@
 and the JSON body."""
 
 import json
+import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,6 +16,8 @@ from leads_domain.settings import get_settings
 
 logger = Logger()
 JSON = "application/json"
+# A request that fails before its operation records a metric is normal here, not a warning.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -98,8 +101,8 @@ def caller_tenant(app: APIGatewayRestResolver) -> Tenant:
     account, mode = context.get("account"), context.get("mode")
     if account and mode:
         return Tenant(account, mode)
-    header = app.current_event.get_header_value("Authorization", case_sensitive=False)
-    return authenticate(header).tenant
+    # Powertools' headers mapping is case-insensitive, as HTTP header names are.
+    return authenticate(app.current_event.headers.get("Authorization")).tenant
 
 
 def json_body(app: APIGatewayRestResolver) -> Any:
@@ -107,9 +110,9 @@ def json_body(app: APIGatewayRestResolver) -> Any:
     raw = app.current_event.body
     if raw is None or raw == "":
         return {}
-    if app.current_event.is_base64_encoded:
-        raw = app.current_event.decoded_body
     try:
+        if app.current_event.is_base64_encoded:
+            raw = app.current_event.decoded_body or ""
         return json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise InvalidRequest(

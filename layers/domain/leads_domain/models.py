@@ -75,13 +75,13 @@ def _field_type(name: str) -> Any:
 _STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
 
 # Every field optional and nullable: the reference requires none, and null clears a field.
-LeadFields: type[BaseModel] = create_model(
+LeadFields: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "LeadFields",
     __config__=_STRICT,
     **{name: (_field_type(name) | None, None) for name in FIELDS},
 )
 
-Lead: type[BaseModel] = create_model(
+Lead: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "Lead",
     __config__=ConfigDict(strict=True, extra="forbid"),
     id=(str, ...),
@@ -121,7 +121,37 @@ def parse_fields(body: Any) -> dict[str, Any]:
 
 def _invalid(error: ValidationError) -> InvalidRequest:
     first = error.errors(include_url=False)[0]
-    param = ".".join(str(part) for part in first["loc"]) or None
+    # Bodies are flat, so the field is the first part of the location (unions add more).
+    param = str(first["loc"][0]) if first["loc"] else None
     if first["type"] == "extra_forbidden":
         return InvalidRequest(f"Unknown field '{param}'.", param=param, code="parameter_unknown")
+    if first["type"].endswith("_type") and param in _EXPECTED:
+        return InvalidRequest(
+            f"'{param}' must be {_EXPECTED[param]}, not {_json_type(first['input'])}.",
+            param=param,
+        )
     return InvalidRequest(f"Invalid '{param}': {first['msg']}.", param=param)
+
+
+_EXPECTED = {
+    name: "a boolean"
+    if name in BOOLEAN_FIELDS
+    else "a number"
+    if name in NUMBER_FIELDS
+    else "a string"
+    for name in FIELDS
+}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

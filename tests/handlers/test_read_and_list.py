@@ -1,0 +1,53 @@
+"""GET /api/crm/lead/{id} and GET /api/crm/lead, in-process against moto."""
+
+from support import api_event, invoke
+
+
+def create(tenant, **fields):
+    return invoke("create_lead", api_event("POST", "/api/crm/lead", tenant=tenant, body=fields))[1]
+
+
+def test_get_answers_the_stored_lead(dynamodb, tenant):
+    lead = create(tenant, email_id="a@b.co")
+    status, body, _ = invoke(
+        "get_lead", api_event("GET", f"/api/crm/lead/{lead['id']}", tenant=tenant)
+    )
+    assert status == 200 and body == lead
+
+
+def test_get_of_a_missing_or_foreign_lead_is_404(dynamodb, tenant):
+    from leads_domain.api_keys import Tenant
+
+    lead = create(tenant)
+    for who, lead_id in ((tenant, "lead_nope"), (Tenant(tenant.account, "live"), lead["id"])):
+        status, body, _ = invoke(
+            "get_lead", api_event("GET", f"/api/crm/lead/{lead_id}", tenant=who)
+        )
+        assert status == 404
+        assert body["error"]["code"] == "resource_missing" and body["error"]["param"] == "id"
+
+
+def test_list_is_newest_first_with_total_and_has_more(dynamodb, tenant):
+    made = [create(tenant, city=str(n))["id"] for n in range(5)]
+
+    status, body, _ = invoke(
+        "list_leads",
+        api_event("GET", "/api/crm/lead", tenant=tenant, query={"limit": "2", "offset": "1"}),
+    )
+
+    assert status == 200
+    assert [lead["id"] for lead in body["data"]] == made[::-1][1:3]
+    assert body["total"] == 5 and body["has_more"] is True
+
+
+def test_list_rejects_bad_and_repeated_parameters(dynamodb, tenant):
+    for query, param in (
+        ({"limit": "500"}, "limit"),
+        ({"offset": "x"}, "offset"),
+        ({"limit": ["1", "2"]}, "limit"),
+        ({"starting": "1"}, "starting"),
+    ):
+        status, body, _ = invoke(
+            "list_leads", api_event("GET", "/api/crm/lead", tenant=tenant, query=query)
+        )
+        assert status == 400 and body["error"]["param"] == param, query

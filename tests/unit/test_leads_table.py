@@ -1,0 +1,157 @@
+"""Data access against moto: tenancy in the key, the exact counter, conditional writes, paging."""
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from leads_domain import logic
+from leads_domain.api_keys import Tenant
+from leads_domain.data import leads_table
+from leads_domain.errors import Conflict, NotFound
+
+
+def new_lead(**fields):
+    stamp = logic.now()
+    return {"id": logic.new_lead_id(), "created_at": stamp, "updated_at": stamp, **fields}
+
+
+def test_insert_stores_under_the_tenant_and_counts(dynamodb, tenant):
+    lead = new_lead(city="Oslo", annual_revenue=12.5, disabled=False)
+    leads_table.insert(tenant, lead)
+
+    stored = leads_table.get(tenant, lead["id"])
+    assert (
+        stored["city"] == "Oslo"
+        and stored["annual_revenue"] == 12.5
+        and stored["disabled"] is False
+    )
+    assert leads_table.count(tenant) == 1
+    assert leads_table.get(Tenant(tenant.account, "live"), lead["id"]) is None
+
+
+def test_inserting_the_same_id_twice_is_a_conflict_and_counts_once(dynamodb, tenant):
+    lead = new_lead()
+    leads_table.insert(tenant, lead)
+    with pytest.raises(Conflict):
+        leads_table.insert(tenant, lead)
+    assert leads_table.count(tenant) == 1
+
+
+def test_a_path_id_cannot_address_the_counter_item(dynamodb, tenant):
+    leads_table.insert(tenant, new_lead())
+    assert leads_table.get(tenant, "COUNTER") is None
+    assert leads_table.get(tenant, "#COUNTER") is None
+    with pytest.raises(NotFound):
+        leads_table.delete(tenant, "COUNTER")
+    assert leads_table.count(tenant) == 1
+
+
+def test_update_is_conditional_on_the_lead_existing_under_the_tenant(dynamodb, tenant):
+    lead = new_lead(city="Oslo")
+    leads_table.insert(tenant, lead)
+    other = Tenant(f"acct_{uuid.uuid4().hex[:8]}", "test")
+
+    with pytest.raises(NotFound):
+        leads_table.update(other, lead["id"], {"city": "Rome"}, [])
+    with pytest.raises(NotFound):
+        leads_table.update(tenant, "lead_missing", {"city": "Rome"}, [])
+    assert leads_table.get(tenant, lead["id"])["city"] == "Oslo"
+    assert leads_table.get(other, lead["id"]) is None
+
+
+def test_update_sets_removes_and_bumps_the_version(dynamodb, tenant):
+    lead = new_lead(city="Oslo", phone="123")
+    leads_table.insert(tenant, lead)
+
+    updated = leads_table.update(tenant, lead["id"], {"city": "Rome"}, ["phone"])
+
+    assert updated["city"] == "Rome" and "phone" not in updated and updated["version"] == 2
+
+
+def test_update_with_a_stale_version_is_a_conflict(dynamodb, tenant):
+    lead = new_lead()
+    leads_table.insert(tenant, lead)
+    leads_table.update(tenant, lead["id"], {"city": "Rome"}, [], expected_version=1)
+    with pytest.raises(Conflict):
+        leads_table.update(tenant, lead["id"], {"city": "Paris"}, [], expected_version=1)
+    assert leads_table.get(tenant, lead["id"])["city"] == "Rome"
+
+
+def test_delete_uncounts_once_and_never_resurrects(dynamodb, tenant):
+    lead = new_lead()
+    leads_table.insert(tenant, lead)
+    leads_table.delete(tenant, lead["id"])
+    with pytest.raises(NotFound):
+        leads_table.delete(tenant, lead["id"])
+    with pytest.raises(NotFound):
+        leads_table.update(tenant, lead["id"], {"city": "Rome"}, [])
+    assert leads_table.get(tenant, lead["id"]) is None
+    assert leads_table.count(tenant) == 0
+
+
+def test_pages_are_newest_first_with_exact_total_and_has_more(dynamodb, tenant):
+    ids = []
+    for _ in range(25):
+        lead = new_lead()
+        leads_table.insert(tenant, lead)
+        ids.append(lead["id"])
+    newest_first = list(reversed(ids))
+
+    first, more, total = leads_table.page(tenant, 0, 10)
+    last, more_after_last, _ = leads_table.page(tenant, 20, 10)
+    beyond, more_beyond, total_beyond = leads_table.page(tenant, 30, 10)
+
+    assert [lead["id"] for lead in first] == newest_first[:10] and more and total == 25
+    assert [lead["id"] for lead in last] == newest_first[20:] and not more_after_last
+    assert (beyond, more_beyond, total_beyond) == ([], False, 25)
+
+
+def test_equal_timestamps_still_sort_deterministically(dynamodb, tenant):
+    stamp = logic.now()
+    ids = sorted(logic.new_lead_id() for _ in range(5))
+    for lead_id in ids:
+        leads_table.insert(tenant, {"id": lead_id, "created_at": stamp, "updated_at": stamp})
+
+    assert [lead["id"] for lead in leads_table.page(tenant, 0, 5)[0]] == ids[::-1]
+    assert [lead["id"] for lead in leads_table.page(tenant, 2, 2)[0]] == ids[::-1][2:4]
+
+
+@pytest.fixture
+def embedded_dynamodb(monkeypatch):
+    """The local run's DynamoDB server: real concurrent HTTP requests, as from many Lambdas."""
+    from leads_cli import template
+    from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
+    from leads_domain.data import clients
+
+    server = EmbeddedDynamoDB().start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
+    create_tables(client(server.endpoint), template.load())
+    clients.dynamodb.cache_clear()
+    yield server
+    clients.dynamodb.cache_clear()
+    server.stop()
+
+
+def test_concurrent_creates_and_deletes_keep_the_count_exact(embedded_dynamodb):
+    tenant = Tenant(f"acct_{uuid.uuid4().hex[:8]}", "test")
+    leads = [new_lead() for _ in range(60)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(lambda lead: leads_table.insert(tenant, lead), leads))
+    assert leads_table.count(tenant) == 60
+
+    def delete(lead_id):
+        try:
+            leads_table.delete(tenant, lead_id)
+            return True
+        except NotFound:
+            return False
+
+    # Every lead deleted three times at once: exactly one delete of each wins.
+    attempts = [lead["id"] for lead in leads[:20]] * 3
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(delete, attempts))
+    assert sum(results) == 20
+    assert leads_table.count(tenant) == 40
+    assert leads_table.page(tenant, 0, 100)[2] == 40
+    assert len(leads_table.page(tenant, 0, 100)[0]) == 40

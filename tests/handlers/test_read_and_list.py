@@ -51,3 +51,33 @@ def test_list_rejects_bad_and_repeated_parameters(dynamodb, tenant):
             "list_leads", api_event("GET", "/api/crm/lead", tenant=tenant, query=query)
         )
         assert status == 400 and body["error"]["param"] == param, query
+
+
+def test_cursor_paging_walks_every_lead_once(dynamodb, tenant):
+    made = [create(tenant)["id"] for _ in range(7)]
+    seen, query = [], {"limit": "3"}
+    while True:
+        body = invoke("list_leads", api_event("GET", "/api/crm/lead", tenant=tenant, query=query))[
+            1
+        ]
+        seen += [lead["id"] for lead in body["data"]]
+        if not body["has_more"]:
+            break
+        query = {"limit": "3", "starting_after": seen[-1]}
+    assert seen == made[::-1]
+
+    back = {"limit": "2", "ending_before": made[0]}
+    body = invoke("list_leads", api_event("GET", "/api/crm/lead", tenant=tenant, query=back))[1]
+    assert [lead["id"] for lead in body["data"]] == [made[2], made[1]] and body["has_more"]
+
+
+def test_unknown_or_foreign_cursor_is_400_naming_it(dynamodb, tenant):
+    from leads_domain.api_keys import Tenant
+
+    foreign = create(Tenant(tenant.account, "live"))["id"]
+    for name in ("starting_after", "ending_before"):
+        for lead_id in ("lead_nope", foreign):
+            query = {name: lead_id}
+            event = api_event("GET", "/api/crm/lead", tenant=tenant, query=query)
+            status, body, _ = invoke("list_leads", event)
+            assert status == 400 and body["error"]["param"] == name

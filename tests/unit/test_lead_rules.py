@@ -48,7 +48,13 @@ def test_present_answers_every_field_with_null_for_unset_and_nothing_internal():
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [({}, (0, 20)), ({"limit": "1"}, (0, 1)), ({"limit": "100", "offset": "250"}, (250, 100))],
+    [
+        ({}, (20, 0, None)),
+        ({"limit": "1"}, (1, 0, None)),
+        ({"limit": "100", "offset": "250"}, (100, 250, None)),
+        ({"starting_after": "lead_x", "limit": "5"}, (5, 0, "starting_after")),
+        ({"ending_before": "lead_x"}, (20, 0, "ending_before")),
+    ],
 )
 def test_page_parameters(query, expected):
     assert logic._page_parameters(query) == expected
@@ -68,6 +74,10 @@ def test_page_parameters(query, expected):
         ({"offset": "1e3"}, "offset"),
         ({"offset": "9" * 10}, "offset"),
         ({"page": "2"}, "page"),
+        ({"offset": "1", "starting_after": "lead_x"}, "starting_after"),
+        ({"offset": "0", "ending_before": "lead_x"}, "ending_before"),
+        ({"starting_after": "lead_x", "ending_before": "lead_y"}, "ending_before"),
+        ({"starting_after": ""}, "starting_after"),
     ],
 )
 def test_bad_page_parameters_are_400_naming_the_parameter(query, param):

@@ -98,9 +98,9 @@ def test_pages_are_newest_first_with_exact_total_and_has_more(dynamodb, tenant):
         ids.append(lead["id"])
     newest_first = list(reversed(ids))
 
-    first, more, total = leads_table.page(tenant, 0, 10)
-    last, more_after_last, _ = leads_table.page(tenant, 20, 10)
-    beyond, more_beyond, total_beyond = leads_table.page(tenant, 30, 10)
+    first, more, total = leads_table.page(tenant, 10, offset=0)
+    last, more_after_last, _ = leads_table.page(tenant, 10, offset=20)
+    beyond, more_beyond, total_beyond = leads_table.page(tenant, 10, offset=30)
 
     assert [lead["id"] for lead in first] == newest_first[:10] and more and total == 25
     assert [lead["id"] for lead in last] == newest_first[20:] and not more_after_last
@@ -113,8 +113,8 @@ def test_equal_timestamps_still_sort_deterministically(dynamodb, tenant):
     for lead_id in ids:
         leads_table.insert(tenant, {"id": lead_id, "created_at": stamp, "updated_at": stamp})
 
-    assert [lead["id"] for lead in leads_table.page(tenant, 0, 5)[0]] == ids[::-1]
-    assert [lead["id"] for lead in leads_table.page(tenant, 2, 2)[0]] == ids[::-1][2:4]
+    assert [lead["id"] for lead in leads_table.page(tenant, 5, offset=0)[0]] == ids[::-1]
+    assert [lead["id"] for lead in leads_table.page(tenant, 2, offset=2)[0]] == ids[::-1][2:4]
 
 
 @pytest.fixture
@@ -153,5 +153,24 @@ def test_concurrent_creates_and_deletes_keep_the_count_exact(embedded_dynamodb):
         results = list(pool.map(delete, attempts))
     assert sum(results) == 20
     assert leads_table.count(tenant) == 40
-    assert leads_table.page(tenant, 0, 100)[2] == 40
-    assert len(leads_table.page(tenant, 0, 100)[0]) == 40
+    assert leads_table.page(tenant, 100, offset=0)[2] == 40
+    assert len(leads_table.page(tenant, 100, offset=0)[0]) == 40
+
+
+def test_cursor_pages_start_after_or_end_before_a_lead(dynamodb, tenant):
+    ids = []
+    for _ in range(12):
+        lead = new_lead()
+        leads_table.insert(tenant, lead)
+        ids.append(lead["id"])
+    newest_first = ids[::-1]
+    cursor = leads_table.cursor_of(tenant, newest_first[4])
+
+    after, more_after, total = leads_table.page(tenant, 3, after=cursor)
+    before, more_before, _ = leads_table.page(tenant, 3, before=cursor)
+    newest, more_newer, _ = leads_table.page(tenant, 10, before=cursor)
+
+    assert [lead["id"] for lead in after] == newest_first[5:8] and more_after and total == 12
+    assert [lead["id"] for lead in before] == newest_first[1:4] and more_before
+    assert [lead["id"] for lead in newest] == newest_first[:4] and not more_newer
+    assert leads_table.cursor_of(Tenant(tenant.account, "live"), ids[0]) is None

@@ -12,6 +12,8 @@ from leads_domain.errors import Conflict, InvalidRequest, NotFound
 from leads_domain.models import DEFAULTS, RESPONSE_FIELDS, parse_fields
 
 MAX_LIMIT = 100
+CURSORS = ("starting_after", "ending_before")
+LIST_PARAMETERS = ("limit", "offset", *CURSORS)
 DEFAULT_LIMIT = 20
 # Digits allowed in limit/offset: any larger number is nonsense, not a slow query.
 _MAX_DIGITS = 9
@@ -64,8 +66,16 @@ def get_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
 
 
 def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
-    offset, limit = _page_parameters(query)
-    leads, has_more, total = leads_table.page(tenant, offset, limit)
+    """A page of the tenant's leads, newest first, by offset or by cursor (Stripe's
+    ``starting_after`` / ``ending_before``, which cost O(limit) at any depth)."""
+    limit, offset, cursor_name = _page_parameters(query)
+    cursors: dict[str, str | None] = {"after": None, "before": None}
+    if cursor_name:
+        cursor = leads_table.cursor_of(tenant, query[cursor_name])
+        if cursor is None:
+            raise InvalidRequest(f"No such lead: '{query[cursor_name][:100]}'.", param=cursor_name)
+        cursors["after" if cursor_name == "starting_after" else "before"] = cursor
+    leads, has_more, total = leads_table.page(tenant, limit, offset=offset, **cursors)
     return {"data": [present(lead) for lead in leads], "has_more": has_more, "total": total}
 
 
@@ -115,16 +125,26 @@ def delete_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
     return {"id": lead_id, "deleted": True}
 
 
-def _page_parameters(query: dict[str, str]) -> tuple[int, int]:
+def _page_parameters(query: dict[str, str]) -> tuple[int, int, str | None]:
+    """(limit, offset, the cursor parameter given if any); at most one way of paging."""
     for name in query:
-        if name not in ("limit", "offset"):
+        if name not in LIST_PARAMETERS:
             raise InvalidRequest(
                 f"Unknown query parameter '{name}'.", param=name, code="parameter_unknown"
             )
     limit = _integer(query, "limit", DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidRequest(f"'limit' must be between 1 and {MAX_LIMIT}.", param="limit")
-    return _integer(query, "offset", 0), limit
+    offset = _integer(query, "offset", 0)
+    paging = [name for name in ("offset", *CURSORS) if name in query]
+    if len(paging) > 1:
+        raise InvalidRequest(
+            f"'{paging[1]}' cannot be combined with '{paging[0]}'.", param=paging[1]
+        )
+    cursor = next((name for name in CURSORS if name in query), None)
+    if cursor and not query[cursor]:
+        raise InvalidRequest(f"'{cursor}' must be a lead id.", param=cursor)
+    return limit, offset, cursor
 
 
 def _integer(query: dict[str, str], name: str, default: int) -> int:

@@ -194,11 +194,21 @@ def count(tenant: Tenant) -> int:
     return int(response.get("Item", {}).get("lead_count", {}).get("N", "0"))
 
 
-def page(tenant: Tenant, offset: int, limit: int) -> tuple[list[dict[str, Any]], bool, int]:
+def page(
+    tenant: Tenant,
+    limit: int,
+    *,
+    offset: int = 0,
+    after: str | None = None,
+    before: str | None = None,
+) -> tuple[list[dict[str, Any]], bool, int]:
     """Leads newest first: (the page, whether more follow it, the tenant's total).
 
-    Reads ``offset + limit + 1`` index entries and the page's items, never the whole tenant.
-    The list is eventually consistent, like the index it reads.
+    ``after`` / ``before`` are cursors from ``cursor_of``: the page starts just after (older
+    than) or ends just before (newer than) that lead, and ``has_more`` then says whether more
+    leads lie beyond the page in the same direction. Reads ``offset + limit + 1`` index entries
+    (``limit + 1`` with a cursor) and the page's items, never the whole tenant. The list is
+    eventually consistent, like the index it reads.
     """
     try:
         total: int | None = None
@@ -206,12 +216,14 @@ def page(tenant: Tenant, offset: int, limit: int) -> tuple[list[dict[str, Any]],
             total = count(tenant)
             if offset >= total:
                 return [], False, total
-        entries = _newest_index_entries(tenant, offset + limit + 1)
-        page_keys = [
-            {"tenant": entry["tenant"], "sk": entry["sk"]}
-            for entry in entries[offset : offset + limit]
-        ]
+        if before is not None:
+            entries = _index_entries(tenant, limit + 1, newest_first=False, beyond=before)
+            window = entries[:limit][::-1]
+        else:
+            entries = _index_entries(tenant, offset + limit + 1, newest_first=True, beyond=after)
+            window = entries[offset : offset + limit]
         has_more = len(entries) > offset + limit
+        page_keys = [{"tenant": entry["tenant"], "sk": entry["sk"]} for entry in window]
         items, counter = _batch_get(page_keys, _counter_key(tenant) if total is None else None)
     except (ClientError, BotoCoreError) as error:
         raise unavailable(error) from error
@@ -220,14 +232,37 @@ def page(tenant: Tenant, offset: int, limit: int) -> tuple[list[dict[str, Any]],
     return [_to_lead(item) for item in items], has_more, total
 
 
-def _newest_index_entries(tenant: Tenant, wanted: int) -> list[dict[str, Any]]:
+def cursor_of(tenant: Tenant, lead_id: str) -> str | None:
+    """The index position of the tenant's lead, or None if the tenant has no such lead."""
+    try:
+        response = dynamodb().get_item(
+            TableName=get_settings().leads_table,
+            Key=_lead_key(tenant, lead_id),
+            ProjectionExpression="created_key",
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise unavailable(error) from error
+    item = response.get("Item")
+    return item["created_key"]["S"] if item else None
+
+
+def _index_entries(
+    tenant: Tenant, wanted: int, *, newest_first: bool, beyond: str | None
+) -> list[dict[str, Any]]:
+    """Up to ``wanted`` index entries of the tenant, from the newest (or the oldest), or from
+    just beyond the cursor ``beyond`` in that direction."""
+    condition = "tenant = :tenant"
+    values = {":tenant": {"S": tenant.partition}}
+    if beyond is not None:
+        condition += f" AND created_key {'<' if newest_first else '>'} :cursor"
+        values[":cursor"] = {"S": beyond}
     entries: list[dict[str, Any]] = []
     request: dict[str, Any] = {
         "TableName": get_settings().leads_table,
         "IndexName": CREATED_INDEX,
-        "KeyConditionExpression": "tenant = :tenant",
-        "ExpressionAttributeValues": {":tenant": {"S": tenant.partition}},
-        "ScanIndexForward": False,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not newest_first,
     }
     while len(entries) < wanted:
         request["Limit"] = wanted - len(entries)

@@ -51,6 +51,9 @@ def api_event(
     """A REST API proxy event as API Gateway sends it after the authorizer let it through."""
     resource = "/api/crm/lead/{id}" if path.count("/") == 4 else "/api/crm/lead"
     multi_query = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
+    if headers is None:
+        has_body = body is not None or raw_body is not None
+        headers = {"Content-Type": "application/json"} if has_body else {}
     context: dict[str, Any] = {"requestId": f"req-{uuid.uuid4()}", "stage": "dev"}
     if tenant is not None:
         context["authorizer"] = {"account": tenant.account, "mode": tenant.mode, "key_id": "key_t"}

@@ -5,7 +5,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import caller_tenant, create_resolver, json_body, json_response
+from leads_domain.http_api import caller_tenant, create_resolver, json_body, lead_response
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
 app = create_resolver()
@@ -16,7 +16,7 @@ app = create_resolver()
 def create_lead():
     lead = logic.create_lead(caller_tenant(app), json_body(app))
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)
-    return json_response(201, lead)
+    return lead_response(201, lead)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -5,7 +5,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import caller_tenant, create_resolver, json_response, path_id
+from leads_domain.http_api import caller_tenant, create_resolver, if_match, json_response, path_id
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
 app = create_resolver()
@@ -14,7 +14,7 @@ app = create_resolver()
 @app.delete("/api/crm/lead/<id>")
 @tracer.capture_method
 def delete_lead(id: str):
-    deleted = logic.delete_lead(caller_tenant(app), path_id(app))
+    deleted = logic.delete_lead(caller_tenant(app), path_id(app), if_match(app))
     metrics.add_metric(name="LeadDeleted", unit=MetricUnit.Count, value=1)
     return json_response(200, deleted)
 

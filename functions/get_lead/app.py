@@ -5,7 +5,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import caller_tenant, create_resolver, json_response, path_id
+from leads_domain.http_api import caller_tenant, create_resolver, lead_response, path_id
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
 app = create_resolver()
@@ -16,7 +16,7 @@ app = create_resolver()
 def get_lead(id: str):
     lead = logic.get_lead(caller_tenant(app), path_id(app))
     metrics.add_metric(name="LeadRead", unit=MetricUnit.Count, value=1)
-    return json_response(200, lead)
+    return lead_response(200, lead)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

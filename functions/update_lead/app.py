@@ -5,7 +5,14 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import caller_tenant, create_resolver, json_body, json_response, path_id
+from leads_domain.http_api import (
+    caller_tenant,
+    create_resolver,
+    if_match,
+    json_body,
+    lead_response,
+    path_id,
+)
 
 logger, tracer, metrics = Logger(), Tracer(), Metrics()
 app = create_resolver()
@@ -14,9 +21,9 @@ app = create_resolver()
 @app.patch("/api/crm/lead/<id>")
 @tracer.capture_method
 def update_lead(id: str):
-    lead = logic.update_lead(caller_tenant(app), path_id(app), json_body(app))
+    lead = logic.update_lead(caller_tenant(app), path_id(app), json_body(app), if_match(app))
     metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
-    return json_response(200, lead)
+    return lead_response(200, lead)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

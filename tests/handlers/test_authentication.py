@@ -5,6 +5,7 @@ import pytest
 
 from support import FakeContext, api_event, invoke, load_function
 
+JSON = "application/json"
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/crm/lead"
 
 
@@ -50,10 +51,10 @@ def test_functions_check_the_key_themselves_without_authorizer_context(make_key,
     status, body, _ = invoke("create_lead", no_context)
     assert status == 401 and body["error"]["type"] == "authentication_error"
 
-    no_context["headers"] = {"authorization": "Bearer sk_test_wrong"}
+    no_context["headers"] = {"authorization": "Bearer sk_test_wrong", "Content-Type": JSON}
     assert invoke("create_lead", no_context)[0] == 401
 
-    no_context["headers"] = {"Authorization": f"Bearer {key}"}
+    no_context["headers"] = {"Authorization": f"Bearer {key}", "Content-Type": JSON}
     status, body, _ = invoke("create_lead", no_context)
     assert status == 201
     listed = invoke("list_leads", api_event("GET", "/api/crm/lead", tenant=tenant))[1]

@@ -72,9 +72,9 @@ def test_update_sets_removes_and_bumps_the_version(dynamodb, tenant):
 def test_update_with_a_stale_version_is_a_conflict(dynamodb, tenant):
     lead = new_lead()
     leads_table.insert(tenant, lead)
-    leads_table.update(tenant, lead["id"], {"city": "Rome"}, [], expected_version=1)
+    leads_table.update(tenant, lead["id"], {"city": "Rome"}, [], expected_versions=(1,))
     with pytest.raises(Conflict):
-        leads_table.update(tenant, lead["id"], {"city": "Paris"}, [], expected_version=1)
+        leads_table.update(tenant, lead["id"], {"city": "Paris"}, [], expected_versions=(1,))
     assert leads_table.get(tenant, lead["id"])["city"] == "Rome"
 
 

@@ -20,6 +20,12 @@ class InvalidRequest(DomainError):
     code = "parameter_invalid"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    type = "invalid_request_error"
+    code = "content_type_invalid"
+
+
 class NotFound(DomainError):
     status = 404
     type = "invalid_request_error"
@@ -40,9 +46,19 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PreconditionFailed(DomainError):
+    """If-Match named a version the lead no longer has."""
+
+    status = 412
+    type = "invalid_request_error"
+    code = "precondition_failed"
+
+
 class ServiceUnavailable(DomainError):
     """DynamoDB throttled or failed after the client's own retries."""
 
     status = 503
     type = "api_error"
     code = "service_unavailable"
+    # Seconds a client should wait before retrying (sent as Retry-After).
+    retry_after = 1

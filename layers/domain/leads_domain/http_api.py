@@ -11,7 +11,8 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 
 from leads_domain.api_keys import Tenant
 from leads_domain.authentication import authenticate
-from leads_domain.errors import DomainError, InvalidRequest
+from leads_domain.errors import DomainError, InvalidRequest, UnsupportedMediaType
+from leads_domain.logic import VersionedLead
 from leads_domain.settings import get_settings
 
 logger = Logger()
@@ -22,6 +23,11 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(status, JSON, json.dumps(body, ensure_ascii=False), headers=headers)
+
+
+def lead_response(status: int, result: VersionedLead) -> Response:
+    """A Lead, with the ETag that PATCH and DELETE accept in If-Match."""
+    return json_response(status, result.lead, {"ETag": result.etag})
 
 
 def error_body(
@@ -57,9 +63,11 @@ def create_resolver() -> APIGatewayRestResolver:
 
     @app.exception_handler(DomainError)
     def domain_error(error: DomainError) -> Response:
+        retry_after = getattr(error, "retry_after", None)
         return json_response(
             error.status,
             error_body(error.type, error.code, error.message, error.param, request_id()),
+            {"Retry-After": str(retry_after)} if retry_after else None,
         )
 
     @app.not_found
@@ -106,10 +114,17 @@ def caller_tenant(app: APIGatewayRestResolver) -> Tenant:
 
 
 def json_body(app: APIGatewayRestResolver) -> Any:
-    """The request's JSON body; an absent body is an empty object (no field is required)."""
+    """The request's JSON body; an absent body is an empty object (no field is required).
+    A body must say it is JSON: anything else is refused rather than guessed at."""
     raw = app.current_event.body
     if raw is None or raw == "":
         return {}
+    content_type = app.current_event.headers.get("Content-Type") or ""
+    if content_type.split(";")[0].strip().lower() != JSON:
+        raise UnsupportedMediaType(
+            "Send the body as JSON with 'Content-Type: application/json'.",
+            param="Content-Type",
+        )
     try:
         if app.current_event.is_base64_encoded:
             raw = app.current_event.decoded_body or ""
@@ -123,6 +138,10 @@ def json_body(app: APIGatewayRestResolver) -> Any:
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are not JSON, though Python's parser would accept them.
     raise ValueError(f"{name} is not valid JSON")
+
+
+def if_match(app: APIGatewayRestResolver) -> str | None:
+    return app.current_event.headers.get("If-Match")
 
 
 def path_id(app: APIGatewayRestResolver) -> str:

@@ -3,12 +3,13 @@
 Every operation takes the caller's tenant; data access stores and reads under it only.
 """
 
+import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from leads_domain.api_keys import Tenant, random_base62
 from leads_domain.data import leads_table
-from leads_domain.errors import Conflict, InvalidRequest, NotFound
+from leads_domain.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed
 from leads_domain.models import DEFAULTS, RESPONSE_FIELDS, parse_fields
 
 MAX_LIMIT = 100
@@ -22,6 +23,19 @@ NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
 NAME_SOURCES = (*NAME_PARTS, "company_name", "email_id")
 # How often an update that re-derives lead_name retries after losing a race.
 _UPDATE_ATTEMPTS = 3
+# What new_lead_id makes, with room to spare. Anything else cannot be a lead: answered without
+# a read, and never sent to DynamoDB (whose keys are limited to 1 KB).
+LEAD_ID = re.compile(r"lead_[0-9A-Za-z]{1,64}")
+_ETAG = re.compile(r'\s*(?:W/)?"v(\d{1,12})"\s*')
+# A client's If-Match may list several versions; more than this is not a real client.
+_MAX_IF_MATCH_VERSIONS = 10
+
+
+class VersionedLead(NamedTuple):
+    """A Lead as the API shows it, and the ETag of the version it shows."""
+
+    lead: dict[str, Any]
+    etag: str
 
 
 def new_lead_id() -> str:
@@ -45,7 +59,24 @@ def present(lead: dict[str, Any]) -> dict[str, Any]:
     return {name: lead.get(name) for name in RESPONSE_FIELDS}
 
 
-def create_lead(tenant: Tenant, body: Any) -> dict[str, Any]:
+def versioned(lead: dict[str, Any]) -> VersionedLead:
+    return VersionedLead(present(lead), f'"v{lead["version"]}"')
+
+
+def expected_versions(if_match: str | None) -> tuple[int, ...] | None:
+    """The versions an If-Match header accepts: None for no header (or '*', which any
+    existing lead matches); a tuple of versions otherwise (empty: matches nothing)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    versions = []
+    for tag in if_match.split(",")[:_MAX_IF_MATCH_VERSIONS]:
+        match = _ETAG.fullmatch(tag)
+        if match:
+            versions.append(int(match.group(1)))
+    return tuple(versions)
+
+
+def create_lead(tenant: Tenant, body: Any) -> VersionedLead:
     sent = parse_fields(body)
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
@@ -55,14 +86,18 @@ def create_lead(tenant: Tenant, body: Any) -> dict[str, Any]:
     timestamp = now()
     lead = {"id": new_lead_id(), "created_at": timestamp, "updated_at": timestamp, **fields}
     leads_table.insert(tenant, lead)
-    return present(lead)
+    return versioned({**lead, "version": leads_table.FIRST_VERSION})
 
 
-def get_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
-    lead = leads_table.get(tenant, lead_id)
+def get_lead(tenant: Tenant, lead_id: str) -> VersionedLead:
+    lead = leads_table.get(tenant, lead_id) if LEAD_ID.fullmatch(lead_id) else None
     if lead is None:
-        raise NotFound(f"No such lead: '{lead_id}'", param="id")
-    return present(lead)
+        raise _not_found(lead_id)
+    return versioned(lead)
+
+
+def _not_found(lead_id: str) -> NotFound:
+    return NotFound(f"No such lead: '{lead_id[:100]}'", param="id")
 
 
 def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
@@ -71,7 +106,8 @@ def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
     limit, offset, cursor_name = _page_parameters(query)
     cursors: dict[str, str | None] = {"after": None, "before": None}
     if cursor_name:
-        cursor = leads_table.cursor_of(tenant, query[cursor_name])
+        lead_id = query[cursor_name]
+        cursor = leads_table.cursor_of(tenant, lead_id) if LEAD_ID.fullmatch(lead_id) else None
         if cursor is None:
             raise InvalidRequest(f"No such lead: '{query[cursor_name][:100]}'.", param=cursor_name)
         cursors["after" if cursor_name == "starting_after" else "before"] = cursor
@@ -79,30 +115,57 @@ def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
     return {"data": [present(lead) for lead in leads], "has_more": has_more, "total": total}
 
 
-def update_lead(tenant: Tenant, lead_id: str, body: Any) -> dict[str, Any]:
-    """Set only what was sent; null clears a field, or restores its default."""
+def update_lead(
+    tenant: Tenant, lead_id: str, body: Any, if_match: str | None = None
+) -> VersionedLead:
+    """Set only what was sent; null clears a field, or restores its default. With If-Match,
+    only if the lead is still at a version it names (else PreconditionFailed)."""
     sent = parse_fields(body)
-    if not sent:
-        return get_lead(tenant, lead_id)
+    if not LEAD_ID.fullmatch(lead_id):
+        raise _not_found(lead_id)
+    expected = expected_versions(if_match)
+    if expected == ():
+        raise _precondition_failed()
     changes = {name: DEFAULTS.get(name) if value is None else value for name, value in sent.items()}
-    if not _may_need_derived_name(sent):
-        return present(_apply(tenant, lead_id, changes))
-    # lead_name may have to be derived from fields stored and sent together: read, derive,
-    # and write only if nobody changed the lead in between.
+    if not sent or _may_need_derived_name(sent):
+        return _read_then_update(tenant, lead_id, changes, expected)
+    try:
+        return versioned(_apply(tenant, lead_id, changes, expected or ()))
+    except Conflict:
+        raise _precondition_failed() from None
+
+
+def _read_then_update(
+    tenant: Tenant,
+    lead_id: str,
+    changes: dict[str, Any],
+    expected: tuple[int, ...] | None,
+) -> VersionedLead:
+    """For changes that depend on what is stored (a lead_name to derive, or none at all):
+    read, decide, and write only if nobody changed the lead in between."""
     for _ in range(_UPDATE_ATTEMPTS):
         current = leads_table.get(tenant, lead_id)
         if current is None:
-            raise NotFound(f"No such lead: '{lead_id}'", param="id")
+            raise _not_found(lead_id)
+        if expected is not None and current["version"] not in expected:
+            raise _precondition_failed()
+        if not changes:
+            return versioned(current)
         merged = {**current, **changes}
         if not merged.get("lead_name"):
-            changes_with_name = {**changes, "lead_name": derived_lead_name(merged)}
-        else:
-            changes_with_name = changes
+            changes = {**changes, "lead_name": derived_lead_name(merged)}
         try:
-            return present(_apply(tenant, lead_id, changes_with_name, current["version"]))
+            return versioned(_apply(tenant, lead_id, changes, (current["version"],)))
         except Conflict:
-            continue
-    raise Conflict("The lead is being changed by another request. Please retry.")
+            if expected is not None:
+                raise _precondition_failed() from None
+    raise Conflict("The lead is being changed by other requests. Please retry.")
+
+
+def _precondition_failed() -> PreconditionFailed:
+    return PreconditionFailed(
+        "The lead has changed since the version in If-Match. Fetch it again.", param="If-Match"
+    )
 
 
 def _may_need_derived_name(sent: dict[str, Any]) -> bool:
@@ -112,16 +175,24 @@ def _may_need_derived_name(sent: dict[str, Any]) -> bool:
 
 
 def _apply(
-    tenant: Tenant, lead_id: str, changes: dict[str, Any], expected_version: int | None = None
+    tenant: Tenant, lead_id: str, changes: dict[str, Any], expected: tuple[int, ...]
 ) -> dict[str, Any]:
     set_values = {name: value for name, value in changes.items() if value is not None}
     set_values["updated_at"] = now()
     remove = [name for name, value in changes.items() if value is None]
-    return leads_table.update(tenant, lead_id, set_values, remove, expected_version)
+    return leads_table.update(tenant, lead_id, set_values, remove, expected)
 
 
-def delete_lead(tenant: Tenant, lead_id: str) -> dict[str, Any]:
-    leads_table.delete(tenant, lead_id)
+def delete_lead(tenant: Tenant, lead_id: str, if_match: str | None = None) -> dict[str, Any]:
+    if not LEAD_ID.fullmatch(lead_id):
+        raise _not_found(lead_id)
+    expected = expected_versions(if_match)
+    if expected == ():
+        raise _precondition_failed()
+    try:
+        leads_table.delete(tenant, lead_id, expected or ())
+    except Conflict:
+        raise _precondition_failed() from None
     return {"id": lead_id, "deleted": True}
 
 

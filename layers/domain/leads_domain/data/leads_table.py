@@ -13,6 +13,7 @@ write nothing to the index, and the page's own items are then read with one Batc
 counter item has no ``created_key``, so it never appears in the index.
 """
 
+import random
 import time
 from typing import Any
 
@@ -24,11 +25,15 @@ from leads_domain.errors import Conflict, NotFound, ServiceUnavailable
 from leads_domain.settings import get_settings
 
 CREATED_INDEX = "by_created_at"
+FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
 COUNTER_SK = "COUNTER"
 _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
 # BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
 _BATCH_ATTEMPTS = 4
+# Transactions that collide on the counter item are retried this often, backing off from this.
+_TRANSACTION_ATTEMPTS = 5
+_CONFLICT_BACKOFF_SECONDS = 0.02
 
 
 def _lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -60,6 +65,33 @@ def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": lead_id, **values}
 
 
+def _transact(items: list[dict[str, Any]]) -> None:
+    """TransactWriteItems, retried briefly when another transaction holds one of its items:
+    concurrent creates and deletes of one tenant all touch its counter item. Conditions that
+    fail are not retried; they are the caller's answer."""
+    for attempt in range(_TRANSACTION_ATTEMPTS):
+        try:
+            dynamodb().transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            if attempt == _TRANSACTION_ATTEMPTS - 1 or not _transaction_conflict(error):
+                raise
+        # Full jitter, so that writers who collided do not collide again.
+        time.sleep(random.uniform(0, _CONFLICT_BACKOFF_SECONDS * 2**attempt))
+
+
+def _transaction_conflict(error: ClientError) -> bool:
+    code = error_code(error)
+    if code == "TransactionConflictException":
+        return True
+    if code != "TransactionCanceledException":
+        return False
+    reasons = {reason.get("Code") for reason in error.response.get("CancellationReasons") or []}
+    return "ConditionalCheckFailed" not in reasons and bool(
+        reasons & {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+    )
+
+
 def _first_condition_failed(error: ClientError) -> bool:
     """A cancelled transaction whose first item's condition did not hold."""
     if error_code(error) != "TransactionCanceledException":
@@ -74,10 +106,10 @@ def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
     del item["id"]
     item.update(_lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
-    item["version"] = {"N": "1"}
+    item["version"] = {"N": str(FIRST_VERSION)}
     try:
-        dynamodb().transact_write_items(
-            TransactItems=[
+        _transact(
+            [
                 {
                     "Put": {
                         "TableName": get_settings().leads_table,
@@ -115,10 +147,10 @@ def update(
     lead_id: str,
     set_values: dict[str, Any],
     remove: list[str],
-    expected_version: int | None = None,
+    expected_versions: tuple[int, ...] = (),
 ) -> dict[str, Any]:
-    """Apply the change if the lead exists under this tenant (and, if given, is still at
-    ``expected_version``); answer the lead as stored afterwards."""
+    """Apply the change if the lead exists under this tenant (and, if given, is still at one
+    of ``expected_versions``); answer the lead as stored afterwards. Conflict if it is not."""
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
     assignments = []
@@ -133,10 +165,7 @@ def update(
     expression = "SET " + ", ".join(assignments) + " ADD version :one"
     if removals:
         expression += " REMOVE " + ", ".join(removals)
-    condition = "attribute_exists(sk)"
-    if expected_version is not None:
-        condition += " AND version = :expected"
-        values[":expected"] = {"N": str(expected_version)}
+    condition = "attribute_exists(sk)" + _version_condition(expected_versions, values)
     try:
         response = dynamodb().update_item(
             TableName=get_settings().leads_table,
@@ -159,27 +188,41 @@ def update(
     return _to_lead(response["Attributes"])
 
 
-def delete(tenant: Tenant, lead_id: str) -> None:
-    """Delete the lead and uncount it, atomically; NotFound if it is not the tenant's."""
+def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
+    """Delete the lead and uncount it, atomically. NotFound if it is not the tenant's;
+    Conflict if it is no longer at one of ``expected_versions`` (when given)."""
+    values: dict[str, Any] = {}
+    delete_item: dict[str, Any] = {
+        "TableName": get_settings().leads_table,
+        "Key": _lead_key(tenant, lead_id),
+        "ConditionExpression": "attribute_exists(sk)"
+        + _version_condition(expected_versions, values),
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    if values:
+        delete_item["ExpressionAttributeValues"] = values
     try:
-        dynamodb().transact_write_items(
-            TransactItems=[
-                {
-                    "Delete": {
-                        "TableName": get_settings().leads_table,
-                        "Key": _lead_key(tenant, lead_id),
-                        "ConditionExpression": "attribute_exists(sk)",
-                    }
-                },
-                _counter_change(tenant, -1),
-            ]
-        )
+        _transact([{"Delete": delete_item}, _counter_change(tenant, -1)])
     except ClientError as error:
         if _first_condition_failed(error):
+            reasons = error.response.get("CancellationReasons") or [{}]
+            if expected_versions and (reasons[0].get("Item") or get(tenant, lead_id)):
+                raise Conflict("The lead has changed since that version.") from error
             raise NotFound(f"No such lead: '{lead_id}'", param="id") from error
         raise unavailable(error) from error
     except BotoCoreError as error:
         raise unavailable(error) from error
+
+
+def _version_condition(expected_versions: tuple[int, ...], values: dict[str, Any]) -> str:
+    """' AND version IN (...)' for optimistic concurrency, adding its values; '' for none."""
+    if not expected_versions:
+        return ""
+    names = []
+    for index, version in enumerate(expected_versions):
+        values[f":v{index}"] = {"N": str(version)}
+        names.append(f":v{index}")
+    return f" AND version IN ({', '.join(names)})"
 
 
 def count(tenant: Tenant) -> int:

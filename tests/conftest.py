@@ -6,16 +6,13 @@ from typing import Any
 
 import pytest
 
-# Before anything imports the domain package: fake credentials, the table names the local run
-# uses (logical ids), and no X-Ray or CloudWatch.
+# Before anything reads settings: fake credentials, and no X-Ray or CloudWatch.
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",
         "AWS_DEFAULT_REGION": "us-east-1",
-        "LEADS_TABLE_NAME": "LeadsTable",
-        "API_KEYS_TABLE_NAME": "ApiKeysTable",
         "POWERTOOLS_SERVICE_NAME": "leads-api-tests",
         "POWERTOOLS_METRICS_NAMESPACE": "LeadsApiTests",
         "POWERTOOLS_TRACE_DISABLED": "true",
@@ -33,6 +30,17 @@ from leads_cli.keys import create_key
 from leads_domain.api_keys import Tenant
 from leads_domain.data import clients
 from leads_domain.settings import get_settings
+
+# Table names as the functions see them, from template.yaml (locally, tables are named by
+# their logical ids).
+os.environ.update(
+    {
+        name: value
+        for function in template_module.load().functions.values()
+        for name, value in function.environment.items()
+        if name.endswith("_TABLE_NAME")
+    }
+)
 
 
 @pytest.fixture

@@ -14,7 +14,10 @@ app = create_resolver()
 @app.post("/api/crm/lead")
 @tracer.capture_method
 def create_lead():
-    lead = logic.create_lead(caller_tenant(app), json_body(app))
+    idempotency_key = app.current_event.headers.get("Idempotency-Key")
+    lead = logic.create_lead(
+        caller_tenant(app), json_body(app), idempotency_key, app.lambda_context
+    )
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)
     return lead_response(201, lead)
 

@@ -26,6 +26,14 @@ class UnsupportedMediaType(DomainError):
     code = "content_type_invalid"
 
 
+class IdempotencyError(DomainError):
+    """An Idempotency-Key was reused with a different request."""
+
+    status = 400
+    type = "idempotency_error"
+    code = "idempotency_key_reused"
+
+
 class NotFound(DomainError):
     status = 404
     type = "invalid_request_error"

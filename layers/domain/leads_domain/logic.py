@@ -5,11 +5,19 @@ Every operation takes the caller's tenant; data access stores and reads under it
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from leads_domain.api_keys import Tenant, random_base62
 from leads_domain.data import leads_table
-from leads_domain.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed
+from leads_domain.errors import (
+    Conflict,
+    IdempotencyError,
+    InvalidRequest,
+    NotFound,
+    PreconditionFailed,
+    ServiceUnavailable,
+)
 from leads_domain.models import DEFAULTS, RESPONSE_FIELDS, parse_fields
 
 MAX_LIMIT = 100
@@ -29,6 +37,11 @@ LEAD_ID = re.compile(r"lead_[0-9A-Za-z]{1,64}")
 _ETAG = re.compile(r'\s*(?:W/)?"v(\d{1,12})"\s*')
 # A client's If-Match may list several versions; more than this is not a real client.
 _MAX_IF_MATCH_VERSIONS = 10
+
+
+# Idempotency-Key: as Stripe, up to 255 characters, remembered for 24 hours per tenant.
+IDEMPOTENCY_KEY_LENGTH = 255
+IDEMPOTENCY_SECONDS = 24 * 60 * 60
 
 
 class VersionedLead(NamedTuple):
@@ -76,8 +89,32 @@ def expected_versions(if_match: str | None) -> tuple[int, ...] | None:
     return tuple(versions)
 
 
-def create_lead(tenant: Tenant, body: Any) -> VersionedLead:
-    sent = parse_fields(body)
+def create_lead(
+    tenant: Tenant,
+    body: Any,
+    idempotency_key: str | None = None,
+    lambda_context: Any = None,
+) -> VersionedLead:
+    """Create a lead. With an Idempotency-Key, a retry of the same request answers the first
+    answer and creates nothing; the same key with another body is an IdempotencyError."""
+    sent = parse_fields(body)  # invalid requests are answered, never remembered
+    if idempotency_key is None:
+        return _insert_new_lead(tenant, sent)
+    if not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH or not idempotency_key.isprintable():
+        raise InvalidRequest(
+            f"Idempotency-Key must be 1-{IDEMPOTENCY_KEY_LENGTH} printable characters.",
+            param="Idempotency-Key",
+        )
+    if lambda_context is not None:
+        # An in-progress record then expires when this Lambda would have timed out, so a
+        # crashed request does not block its retries for a day.
+        idempotency_config().register_lambda_context(lambda_context)
+    request = {"tenant": [tenant.account, tenant.mode], "key": idempotency_key, "fields": sent}
+    answer = _create_once(request)
+    return VersionedLead(answer["lead"], answer["etag"])
+
+
+def _insert_new_lead(tenant: Tenant, sent: dict[str, Any]) -> VersionedLead:
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
@@ -87,6 +124,65 @@ def create_lead(tenant: Tenant, body: Any) -> VersionedLead:
     lead = {"id": new_lead_id(), "created_at": timestamp, "updated_at": timestamp, **fields}
     leads_table.insert(tenant, lead)
     return versioned({**lead, "version": leads_table.FIRST_VERSION})
+
+
+def _create_once(request: dict[str, Any]) -> dict[str, Any]:
+    # Imported here: only creates that carry an Idempotency-Key pay for the utility.
+    from aws_lambda_powertools.utilities.idempotency import exceptions
+
+    try:
+        return _idempotent_create()(request=request)
+    except exceptions.IdempotencyValidationError:
+        raise IdempotencyError(
+            "This Idempotency-Key was already used with a different request body.",
+            param="Idempotency-Key",
+        ) from None
+    except exceptions.IdempotencyAlreadyInProgressError:
+        raise Conflict(
+            "A request with this Idempotency-Key is still in progress. Retry shortly.",
+            param="Idempotency-Key",
+            code="idempotency_in_progress",
+        ) from None
+    except (
+        exceptions.IdempotencyPersistenceLayerError,
+        exceptions.IdempotencyPersistenceConnectionError,
+        exceptions.IdempotencyInconsistentStateError,
+    ):
+        raise ServiceUnavailable("The service is temporarily unavailable. Please retry.") from None
+
+
+@cache
+def _idempotent_create() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    from leads_domain.data.idempotency_store import persistence_layer
+
+    @idempotent_function(
+        data_keyword_argument="request",
+        persistence_store=persistence_layer(),
+        config=idempotency_config(),
+        # Stable across function names and deployments; the hash covers tenant and key.
+        key_prefix="leads.create",
+    )
+    def create(request: dict[str, Any]) -> dict[str, Any]:
+        tenant = Tenant(*request["tenant"])
+        lead, etag = _insert_new_lead(tenant, request["fields"])
+        return {"lead": lead, "etag": etag}
+
+    return create
+
+
+@cache
+def idempotency_config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    # The key is scoped to the tenant: two tenants' identical keys never meet. The body is
+    # the payload to validate: the same key with another body is refused.
+    return IdempotencyConfig(
+        event_key_jmespath="[tenant, key]",
+        payload_validation_jmespath="fields",
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+    )
 
 
 def get_lead(tenant: Tenant, lead_id: str) -> VersionedLead:

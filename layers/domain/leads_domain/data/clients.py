@@ -13,8 +13,8 @@ from leads_domain.errors import ServiceUnavailable
 # Bounded retries and timeouts well inside API Gateway's 29 s integration limit.
 _CLIENT_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
+    connect_timeout=1,
+    read_timeout=2,
 )
 
 

@@ -90,6 +90,8 @@ class Gateway:
             logical_id: LocalFunction(function)
             for logical_id, function in template.functions.items()
         }
+        # Pages only the local run serves (the API's documentation): path -> (type, body).
+        self.local_pages: dict[str, tuple[str, bytes]] = {}
         # token -> (expires at, authorizer's answer); as API Gateway caches per identity source.
         self._authorizer_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
 
@@ -112,6 +114,9 @@ class Gateway:
         request_id = str(uuid.uuid4())
         split = urlsplit(target)
         path = split.path
+        if method == "GET" and path in self.local_pages:
+            content_type, page = self.local_pages[path]
+            return Answer(200, [("Content-Type", content_type)], page, "local")
         route, path_parameters = self._find_route(method, path)
         if route is None:
             return self.gateway_response(

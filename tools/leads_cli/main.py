@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--account", default=LOCAL_ACCOUNT, help="account of the printed test key")
     serve.set_defaults(run=_serve)
 
+    openapi = commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document")
+    openapi.add_argument(
+        "--write", action="store_true", help="write it to openapi.json instead of printing it"
+    )
+    openapi.set_defaults(run=_openapi)
+
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="make a key; it is printed once")
@@ -89,6 +95,13 @@ def _serve(args: argparse.Namespace) -> int:
     create_tables(client(endpoint), template)
 
     gateway = Gateway(template)
+    from leads_cli import docs_page, openapi
+
+    document = openapi.document()
+    gateway.local_pages = {
+        "/openapi.json": ("application/json", openapi.render().encode()),
+        "/docs": ("text/html; charset=utf-8", docs_page.render(document).encode()),
+    }
     key_id, key = create_key(args.account, "test", name="leads serve")
     server = LocalApiServer(gateway, args.host, args.port)
     base_url = f"http://{args.host}:{server.server_port}"
@@ -97,6 +110,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"
         f"  Test key:  {key}  (account {args.account}, {key_id})\n"
         f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
+        f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
         f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoint}",
         flush=True,
     )
@@ -108,6 +122,17 @@ def _serve(args: argparse.Namespace) -> int:
         server.server_close()
         if embedded:
             embedded.stop()
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from leads_cli.openapi import OPENAPI_PATH, render
+
+    if args.write:
+        OPENAPI_PATH.write_text(render())
+        print(f"wrote {OPENAPI_PATH}")
+    else:
+        sys.stdout.write(render())
     return 0
 
 

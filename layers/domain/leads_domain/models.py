@@ -6,7 +6,8 @@ bounds every string so that no request can build an item DynamoDB would refuse. 
 are not checked: the reference's own examples are plain strings.
 """
 
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -50,12 +51,18 @@ FIELDS = (
 RESPONSE_FIELDS = ("id", "created_at", "updated_at", *FIELDS)
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _encodable(value: str) -> str:
     # A JSON "\ud800" escape decodes to a lone surrogate, which no UTF-8 store accepts.
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    # NUL and other control characters (tab and line breaks aside) are never data here.
+    if _CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
     return value
 
 
@@ -95,14 +102,33 @@ Lead: type[BaseModel] = create_model(  # type: ignore[call-overload]
 
 
 class LeadList(BaseModel):
+    """A page of leads, newest first."""
+
     data: list[Lead]  # type: ignore[valid-type]
-    has_more: bool
-    total: int
+    has_more: bool = Field(description="Whether more leads follow this page.")
+    total: int = Field(description="How many leads the caller's tenant has.")
 
 
 class DeletedLead(BaseModel):
     id: str
-    deleted: bool
+    deleted: Literal[True]
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(
+        description="invalid_request_error, authentication_error, permission_error, "
+        "idempotency_error, rate_limit_error or api_error"
+    )
+    code: str = Field(description="A short machine-readable reason, e.g. parameter_invalid.")
+    message: str = Field(description="What went wrong, for a person.")
+    param: str | None = Field(description="The parameter, field or header at fault, if any.")
+    request_id: str | None = Field(description="Quote it when you contact us.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error answer, from a function or from API Gateway itself."""
+
+    error: ErrorDetail
 
 
 def parse_fields(body: Any) -> dict[str, Any]:
@@ -122,7 +148,7 @@ def parse_fields(body: Any) -> dict[str, Any]:
 def _invalid(error: ValidationError) -> InvalidRequest:
     first = error.errors(include_url=False)[0]
     # Bodies are flat, so the field is the first part of the location (unions add more).
-    param = str(first["loc"][0]) if first["loc"] else None
+    param = str(first["loc"][0])[:100] if first["loc"] else None
     if first["type"] == "extra_forbidden":
         return InvalidRequest(f"Unknown field '{param}'.", param=param, code="parameter_unknown")
     if first["type"].endswith("_type") and param in _EXPECTED:

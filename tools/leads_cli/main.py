@@ -76,11 +76,6 @@ def _serve(args: argparse.Namespace) -> int:
         if not sep:
             raise SystemExit(f"--parameter wants NAME=VALUE, not {item!r}")
         overrides.append((name, value))
-    # Function logs are quiet locally unless asked for: one line per request is the log.
-    overrides_dict = dict(overrides)
-    overrides_dict.setdefault("LogLevel", "WARNING")
-    template = template_module.load(args.template.resolve(), tuple(sorted(overrides_dict.items())))
-
     embedded = None
     endpoint = args.dynamodb_endpoint
     if not endpoint:
@@ -88,7 +83,9 @@ def _serve(args: argparse.Namespace) -> int:
         endpoint = embedded.endpoint
     for name, value in LOCAL_CREDENTIALS.items():
         os.environ.setdefault(name, value)
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    # Function logs are quiet locally unless asked for: one line per request is the log.
+    parameters = {"LogLevel": "WARNING", **dict(overrides), "DynamoDbEndpointUrl": endpoint}
+    template = template_module.load(args.template.resolve(), tuple(sorted(parameters.items())))
     # No X-Ray daemon and no CloudWatch here: tracing and metrics stay off locally.
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"

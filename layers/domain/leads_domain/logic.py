@@ -118,7 +118,7 @@ def _insert_new_lead(tenant: Tenant, sent: dict[str, Any]) -> VersionedLead:
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
-    if not fields.get("lead_name"):
+    if fields.get("lead_name") is None:
         fields["lead_name"] = derived_lead_name(fields)
     timestamp = now()
     lead = {"id": new_lead_id(), "created_at": timestamp, "updated_at": timestamp, **fields}
@@ -248,7 +248,7 @@ def _read_then_update(
         if not changes:
             return versioned(current)
         merged = {**current, **changes}
-        if not merged.get("lead_name"):
+        if merged.get("lead_name") is None:
             changes = {**changes, "lead_name": derived_lead_name(merged)}
         try:
             return versioned(_apply(tenant, lead_id, changes, (current["version"],)))

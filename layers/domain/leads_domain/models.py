@@ -26,6 +26,7 @@ TEXT_LENGTH = 140
 URL_LENGTH = 2048
 # Far beyond any company's revenue, and well inside DynamoDB's 38-digit numbers.
 REVENUE_LIMIT = 1e15
+SMALLEST_NUMBER = 1e-130
 
 READ_ONLY_FIELDS = ("id", "created_at", "updated_at")
 DEFAULTS: dict[str, Any] = {
@@ -66,6 +67,13 @@ def _encodable(value: str) -> str:
     return value
 
 
+def _storable_number(value: float) -> float:
+    # DynamoDB stores no non-zero number smaller in magnitude than 1e-130.
+    if value and abs(value) < SMALLEST_NUMBER:
+        raise ValueError(f"must be 0 or at least {SMALLEST_NUMBER} in magnitude")
+    return value
+
+
 def _text(max_length: int) -> Any:
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_encodable)]
 
@@ -75,7 +83,11 @@ def _field_type(name: str) -> Any:
         return bool
     if name in NUMBER_FIELDS:
         # int first, so 0 stays 0 in the response rather than 0.0.
-        return Annotated[int | float, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT)]
+        return Annotated[
+            int | float,
+            Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT),
+            AfterValidator(_storable_number),
+        ]
     return _text(URL_LENGTH if name in URL_FIELDS else TEXT_LENGTH)
 
 

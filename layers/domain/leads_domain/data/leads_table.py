@@ -31,6 +31,7 @@ COUNTER_SK = "COUNTER"
 _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
 # BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
 _BATCH_ATTEMPTS = 4
+_BATCH_MAX_KEYS = 100
 # Transactions that collide on the counter item are retried this often, backing off from this.
 _TRANSACTION_ATTEMPTS = 5
 _CONFLICT_BACKOFF_SECONDS = 0.02
@@ -321,14 +322,23 @@ def _batch_get(
     keys: list[dict[str, Any]], counter_key: dict[str, Any] | None
 ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """The items for ``keys`` in the same order (missing ones dropped), plus the counter item
-    when asked, all in one BatchGetItem (retrying only what DynamoDB left unprocessed)."""
+    when asked, in as few BatchGetItem calls as DynamoDB allows (100 keys each), retrying only
+    what DynamoDB left unprocessed."""
     wanted = [*keys, counter_key] if counter_key else list(keys)
     found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), _BATCH_MAX_KEYS):
+        found.update(_batch_get_chunk(wanted[start : start + _BATCH_MAX_KEYS]))
+    items = [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
+    return items, found.get(COUNTER_SK) if counter_key else None
+
+
+def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     table = get_settings().leads_table
-    pending = wanted
+    found: dict[str, dict[str, Any]] = {}
+    pending = keys
     for attempt in range(_BATCH_ATTEMPTS):
         if not pending:
-            break
+            return found
         if attempt:
             time.sleep(0.05 * 2**attempt)
         response = dynamodb().batch_get_item(RequestItems={table: {"Keys": pending}})
@@ -337,5 +347,4 @@ def _batch_get(
         pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
     if pending:
         raise ServiceUnavailable("The service is temporarily unavailable. Please retry.")
-    items = [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
-    return items, found.get(COUNTER_SK) if counter_key else None
+    return found

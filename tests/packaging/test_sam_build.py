@@ -1,0 +1,373 @@
+"""`sam build` output, run as Lambda would run it: every built function imports and answers its
+events/ file using only the build (the layer's python/ folder and the function's folder) and
+the runtime Python's standard library, against a DynamoDB served over HTTP."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leads_cli import template as template_module
+from leads_cli.local_dynamodb import EmbeddedDynamoDB, create_tables
+from leads_domain import api_keys
+from leads_domain.api_keys import Tenant
+from leads_domain.data import clients, keys_table, leads_table
+from leads_domain.settings import get_settings
+
+pytestmark = pytest.mark.sam
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "events"
+TEMPLATE = template_module.load(ROOT / "template.yaml")
+# functions/<folder> -> logical id (sam build names the built folder by logical id).
+FOLDERS = {
+    function.code_uri.name: logical_id for logical_id, function in TEMPLATE.functions.items()
+}
+
+
+def read_event(name: str) -> dict[str, Any]:
+    return json.loads((EVENTS / f"{name}.json").read_text())
+
+
+# The same example key and lead as tests/handlers/test_events.py and events/README.md.
+EXAMPLE_KEY = read_event("authorizer")["authorizationToken"].removeprefix("Bearer ")
+EXAMPLE_KEY_ID = "key_example000000001"
+EXAMPLE_TENANT = Tenant("acct_example", "test")
+EXAMPLE_LEAD_ID = "lead_example0000000000000001"
+SEEDED_AT = "2025-01-15T09:00:00.000000Z"
+
+
+def sam_cli() -> str:
+    sam = os.environ.get("SAM_CLI") or str(ROOT / ".venv-sam" / "bin" / "sam")
+    if not Path(sam).exists():
+        pytest.fail(f"{sam} is missing: `make .venv-sam/.installed` (or set SAM_CLI)")
+    return sam
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    # .../versions/3.13.N/bin/python3.13
+    return tuple(int(part) for part in re.findall(r"\d+", path.parents[1].name)[:3])
+
+
+def runtime_python() -> str:
+    """The Lambda runtime's Python: $RUNTIME_PYTHON (make test), else pyenv's newest 3.13."""
+    if os.environ.get("RUNTIME_PYTHON"):
+        return os.environ["RUNTIME_PYTHON"]
+    root = os.environ.get("PYENV_ROOT")
+    if not root and shutil.which("pyenv"):
+        found = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
+        root = found.stdout.strip()
+    candidates = sorted(
+        Path(root or Path.home() / ".pyenv").glob("versions/3.13.*/bin/python3.13"), key=_version
+    )
+    if candidates:
+        return str(candidates[-1])
+    on_path = shutil.which("python3.13")
+    if not on_path:
+        pytest.fail("python3.13 (the Lambda runtime) is needed: pyenv install 3.13")
+    return on_path
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`sam build` once, into a temporary directory, with the runtime's Python on PATH.
+
+    --no-cached: samconfig.toml asks for cached builds, which keep dependencies in the
+    project's .aws-sam/ (and two xdist workers would share, then remove, it)."""
+    out = tmp_path_factory.mktemp("sam") / "build"
+    python = runtime_python()
+    left_over = ROOT / ".aws-sam"
+    existed = left_over.exists()
+    env = {
+        **os.environ,
+        "SAM_CLI_TELEMETRY": "0",
+        "PATH": f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+        env.pop(name, None)
+    command = [sam_cli(), "build", "--no-cached", "--build-dir", str(out)]
+    command += ["--template-file", str(ROOT / "template.yaml")]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if not existed and left_over.exists():
+        shutil.rmtree(left_over, ignore_errors=True)
+        pytest.fail("sam build wrote .aws-sam/ into the project: it must build elsewhere only")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def embedded_dynamodb() -> Iterator[str]:
+    server = EmbeddedDynamoDB().start()
+    yield server.endpoint
+    server.stop()
+
+
+@pytest.fixture
+def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Fresh tables from template.yaml on the embedded DynamoDB, with the example key and lead,
+    seeded through leads_domain pointed at that endpoint. Fresh per test: moto's backends are
+    per process, and an in-process moto test on the same xdist worker resets them."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", embedded_dynamodb)
+    clients.dynamodb.cache_clear()
+    get_settings.cache_clear()
+    client = clients.dynamodb()
+    for table in client.list_tables()["TableNames"]:
+        client.delete_table(TableName=table)
+    create_tables(client, TEMPLATE)
+    keys_table.put_key(
+        {
+            "digest": api_keys.digest(EXAMPLE_KEY),
+            "key_id": EXAMPLE_KEY_ID,
+            "account": EXAMPLE_TENANT.account,
+            "mode": EXAMPLE_TENANT.mode,
+            "created_at": SEEDED_AT,
+            "last4": EXAMPLE_KEY[-4:],
+        }
+    )
+    leads_table.insert(
+        EXAMPLE_TENANT,
+        {
+            "id": EXAMPLE_LEAD_ID,
+            "created_at": SEEDED_AT,
+            "updated_at": SEEDED_AT,
+            "lead_name": "Grace Hopper",
+            "company_name": "Example Corp",
+            "lead_owner": "__user",
+            "status": "Lead",
+            "unsubscribed": False,
+            "blog_subscriber": False,
+            "disabled": False,
+        },
+    )
+    yield embedded_dynamodb
+    # moto's tables live in this process: leave none for the next test on this worker.
+    for table in client.list_tables()["TableNames"]:
+        client.delete_table(TableName=table)
+    monkeypatch.undo()
+    clients.dynamodb.cache_clear()
+    get_settings.cache_clear()
+
+
+# Runs in the runtime's Python with -I (no PYTHON* variables, no user site, no script or
+# current directory on sys.path). site still runs, so its site-packages is dropped here: the
+# path is the function's folder, the layer's python/ folder (Lambda's /var/task and
+# /opt/python, in Lambda's order) and the standard library, nothing else.
+RUNNER = r"""
+import importlib, json, site, sys, sysconfig
+
+function_dir, layer_dir, event_file, result_file = sys.argv[1:]
+site_dirs = set(site.getsitepackages()) | {site.getusersitepackages()}
+sys.path[:] = [function_dir, layer_dir, *(p for p in sys.path if p and p not in site_dirs)]
+
+
+class Context:
+    function_name = "packaging-test"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:packaging-test"
+    aws_request_id = "packaging-test-request"
+
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+
+with open(event_file) as f:
+    event = json.load(f)
+app = importlib.import_module("app")
+response = app.lambda_handler(event, Context())
+paths = sysconfig.get_paths()
+with open(result_file, "w") as f:
+    json.dump(
+        {
+            "response": response,
+            "sys_path": sys.path,
+            "stdlib": sorted({paths["stdlib"], paths["platstdlib"]}),
+            "site_dirs": sorted(site_dirs),
+            "modules": {
+                name: getattr(module, "__file__", None) for name, module in sys.modules.items()
+            },
+        },
+        f,
+    )
+"""
+
+
+def function_environment(folder: str, endpoint: str) -> dict[str, str]:
+    """What the function gets: template.yaml's variables, then events/env.json's (as
+    `sam local invoke --env-vars` applies them), the test's DynamoDB and placeholder
+    credentials. Nothing from this process's environment."""
+    logical_id = FOLDERS[folder]
+    env_file = json.loads((EVENTS / "env.json").read_text())
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        **TEMPLATE.functions[logical_id].environment,
+        **env_file.get("Parameters", {}),
+        **env_file.get(logical_id, {}),
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ACCESS_KEY_ID": "packaging",
+        "AWS_SECRET_ACCESS_KEY": "packaging",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_LAMBDA_FUNCTION_NAME": logical_id,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+
+
+def run_built(build: Path, folder: str, endpoint: str, tmp_path: Path) -> dict[str, Any]:
+    result_file = tmp_path / f"{folder}.result.json"
+    process = subprocess.run(
+        [
+            runtime_python(),
+            "-I",
+            "-c",
+            RUNNER,
+            str(build / FOLDERS[folder]),
+            str(build / "DomainLayer" / "python"),
+            str(EVENTS / f"{folder}.json"),
+            str(result_file),
+        ],
+        cwd=tmp_path,
+        env=function_environment(folder, endpoint),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    return dict(json.loads(result_file.read_text()))
+
+
+def _status(result: dict[str, Any]) -> int:
+    return int(result["response"]["statusCode"])
+
+
+def _body(result: dict[str, Any]) -> Any:
+    return json.loads(result["response"]["body"])
+
+
+def check_answer(folder: str, result: dict[str, Any]) -> None:
+    if folder == "authorizer":
+        answer = result["response"]
+        assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+        assert answer["policyDocument"]["Statement"][0]["Resource"] == (
+            "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"
+        )
+        assert answer["context"] == {
+            "account": "acct_example",
+            "mode": "test",
+            "key_id": EXAMPLE_KEY_ID,
+        }
+    elif folder == "create_lead":
+        assert _status(result) == 201, result["response"]
+        assert _body(result)["id"].startswith("lead_")
+    elif folder == "delete_lead":
+        assert _status(result) == 200, result["response"]
+        assert _body(result) == {"id": EXAMPLE_LEAD_ID, "deleted": True}
+    elif folder == "list_leads":
+        assert _status(result) == 200, result["response"]
+        page = _body(result)
+        assert [lead["id"] for lead in page["data"]] == [EXAMPLE_LEAD_ID]
+        assert page["total"] == 1
+    elif folder in ("get_lead", "update_lead"):
+        assert _status(result) == 200, result["response"]
+        assert _body(result)["id"] == EXAMPLE_LEAD_ID
+    elif folder == "cors_preflight":
+        assert _status(result) == 204, result["response"]
+        assert (
+            result["response"]["headers"]["Access-Control-Allow-Origin"]
+            == (read_event("cors_preflight")["headers"]["Origin"])
+        )
+    else:
+        raise AssertionError(f"no expectation for {folder}: add one")
+
+
+@pytest.mark.parametrize("folder", sorted(FOLDERS))
+def test_built_function_answers_its_event_with_only_the_build(
+    build, dynamodb_endpoint, folder, tmp_path
+):
+    result = run_built(build, folder, dynamodb_endpoint, tmp_path)
+
+    check_answer(folder, result)
+
+    function_dir = (build / FOLDERS[folder]).resolve()
+    layer_dir = (build / "DomainLayer" / "python").resolve()
+    stdlib = [Path(p).resolve() for p in result["stdlib"]]
+    site_dirs = [Path(p).resolve() for p in result["site_dirs"]]
+
+    def origin(path: str) -> str:
+        """Where a sys.path entry or a module file is: the build, the stdlib, or elsewhere."""
+        resolved = Path(path).resolve()
+        if resolved.is_relative_to(function_dir) or resolved.is_relative_to(layer_dir):
+            return "build"
+        if any(resolved.is_relative_to(d) for d in site_dirs):
+            return "site-packages"
+        if any(resolved.is_relative_to(d) or resolved.parent == d.parent for d in stdlib):
+            return "stdlib"  # lib/python3.13, its lib-dynload, lib/python313.zip
+        return "elsewhere"
+
+    assert [Path(p).resolve() for p in result["sys_path"][:2]] == [function_dir, layer_dir]
+    assert {p: origin(p) for p in result["sys_path"][2:]} == {
+        p: "stdlib" for p in result["sys_path"][2:]
+    }
+    modules = result["modules"]
+    # Every module came from the build or the standard library: nothing from the dev venv.
+    strays = {
+        name: path
+        for name, path in modules.items()
+        if path and origin(path) not in ("build", "stdlib")
+    }
+    assert strays == {}
+    assert Path(modules["app"]).resolve() == function_dir / "app.py"
+    from_layer = ["leads_domain"]
+    if folder == "authorizer":
+        # It runs before every uncached request: no web framework, no pydantic.
+        assert "pydantic" not in modules
+        assert "aws_lambda_powertools.event_handler" not in modules
+        from_layer += ["aws_lambda_powertools", "botocore"]
+    elif folder != "cors_preflight":
+        from_layer += ["aws_lambda_powertools", "botocore", "pydantic", "pydantic_core"]
+    for name in from_layer:
+        assert Path(modules[name]).resolve().is_relative_to(layer_dir), name
+
+
+def test_layer_holds_the_domain_package_and_the_pinned_dependencies_only(build):
+    python = build / "DomainLayer" / "python"
+    assert (python / "leads_domain" / "__init__.py").exists()
+    # The local tooling, the tests and the development tools are never deployed.
+    for name in ("leads_cli", "tools", "tests", "moto", "yaml", "pytest", "werkzeug", "samcli"):
+        assert not (python / name).exists(), name
+    domain = (python / "leads_domain").rglob("*.py")
+    assert [str(path) for path in domain if "leads_cli" in path.read_text()] == []
+    built = {
+        re.sub(r"[-_.]+", "-", path.name.removesuffix(".dist-info").rsplit("-", 1)[0]).lower(): (
+            path.name.removesuffix(".dist-info").rsplit("-", 1)[1]
+        )
+        for path in python.glob("*.dist-info")
+    }
+    pins = {}
+    for line in (ROOT / "layers" / "domain" / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    assert built == pins
+
+
+def test_function_folders_hold_only_their_handler(build):
+    for folder, logical_id in FOLDERS.items():
+        built = build / logical_id
+        contents = {path.name for path in built.iterdir()} - {"__pycache__"}
+        assert contents == {"app.py"}, logical_id
+        assert (built / "app.py").read_bytes() == (
+            ROOT / "functions" / folder / "app.py"
+        ).read_bytes()
+        assert "leads_cli" not in (built / "app.py").read_text()

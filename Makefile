@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 # The Lambda runtime's Python (python3.13): pyenv's if present, else python3.13 on PATH.
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
-RUNTIME_PYTHON ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.13.*/bin/python3.13) $(shell command -v python3.13))
+RUNTIME_PYTHON ?= $(firstword $(shell ls -d $(PYENV_ROOT)/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1) $(shell command -v python3.13))
 RUNTIME_BIN = $(dir $(RUNTIME_PYTHON))
 VENV := .venv
 SAM_VENV := .venv-sam

@@ -13,7 +13,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help run test test-fast lint format build deploy clean
+.PHONY: help run test test-fast lint format build deploy bench bench-quick clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,12 @@ test: $(VENV)/.installed $(SAM_VENV)/.installed ## Run every test tier (unit, ha
 
 test-fast: $(VENV)/.installed ## Unit, handler and HTTP tests only (no sam)
 	$(VENV)/bin/pytest -n 2 -m "not sam" $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed $(SAM_VENV)/.installed ## Benchmarks: cold start, warm, DynamoDB capacity, size -> bench/RESULTS.md
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/python -m bench.run
+
+bench-quick: $(VENV)/.installed $(SAM_VENV)/.installed ## A tiny benchmark run (make test runs one too)
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/python -m bench.run --quick
 
 lint: $(VENV)/.installed ## ruff and mypy
 	$(VENV)/bin/ruff check .

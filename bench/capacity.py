@@ -1,0 +1,355 @@
+"""3. DynamoDB capacity per operation: the handlers run in-process against the embedded
+DynamoDB, with a capacity meter on leads_domain's client, for tenants of several sizes; each
+operation's bill is compared with the cheapest possible for its access pattern."""
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from bench import events, handlers
+from bench.capacity_model import (
+    TRANSACTION_FACTOR,
+    Item,
+    TableSchema,
+    item_size,
+    read_units,
+    schemas,
+    write_units,
+)
+from bench.database import LocalDynamoDB, seed_tenant
+from bench.environment import template
+from bench.meter import Bill, CapacityMeter
+from bench.report import Section, Table, Target, ratio, units
+from leads_domain import api_keys
+from leads_domain.api_keys import Tenant
+from leads_domain.data import clients, leads_table
+from leads_domain.settings import get_settings
+
+PAGE = 20
+OFFSETS = (0, 100, 1000)
+# starting_after the lead at these depths (the 100th newest, ...)
+CURSOR_DEPTHS = (100, 1000)
+TARGET_RATIO = 1.25
+
+
+@dataclass(frozen=True)
+class Cost:
+    read_units: float
+    write_units: float
+
+    def ratio_to(self, floor: "Cost") -> float:
+        """The worse of the read and write ratios (a unit where the floor has none is
+        infinitely worse)."""
+
+        def one(measured: float, cheapest: float) -> float:
+            if cheapest == 0:
+                return 1.0 if measured == 0 else math.inf
+            return measured / cheapest
+
+        return max(one(self.read_units, floor.read_units), one(self.write_units, floor.write_units))
+
+
+def cost(bill: Bill) -> Cost:
+    return Cost(bill.read_units, bill.write_units)
+
+
+class Tables:
+    """The local tables, looked up with the unmetered client."""
+
+    def __init__(self, db: LocalDynamoDB) -> None:
+        self.raw = db.raw
+        self.schemas = schemas(template())
+        self.leads = self.schemas[get_settings().leads_table]
+        self.index = self.leads.indexes[leads_table.CREATED_INDEX]
+        self.keys = self.schemas[get_settings().api_keys_table]
+        self.idempotency = self.schemas[get_settings().idempotency_table]
+
+    def item(self, table: TableSchema, key: Item) -> Item | None:
+        return self.raw.get_item(TableName=table.name, Key=key, ConsistentRead=True).get("Item")
+
+    def idempotency_record(self) -> Item:
+        """The one record of the idempotency table (removed: the next create adds the next)."""
+        (record,) = self.raw.scan(TableName=self.idempotency.name)["Items"]
+        self.raw.delete_item(TableName=self.idempotency.name, Key=self.idempotency.key(record))
+        return dict(record)
+
+    def lead_key(self, tenant: Tenant, lead_id: str) -> Item:
+        partition, sort = self.leads.key_attributes
+        return {partition: {"S": tenant.partition}, sort: {"S": leads_table.LEAD_PREFIX + lead_id}}
+
+    def lead_id(self, entry: Item) -> str:
+        return str(entry[self.leads.key_attributes[1]]["S"]).removeprefix(leads_table.LEAD_PREFIX)
+
+    def newest_entries(self, tenant: Tenant, count: int) -> list[Item]:
+        partition = self.index.key_attributes[0]
+        entries: list[Item] = []
+        request: dict[str, Any] = {
+            "TableName": self.leads.name,
+            "IndexName": self.index.name,
+            "KeyConditionExpression": "#p = :p",
+            "ExpressionAttributeNames": {"#p": partition},
+            "ExpressionAttributeValues": {":p": {"S": tenant.partition}},
+            "ScanIndexForward": False,
+        }
+        while len(entries) < count:
+            request["Limit"] = count - len(entries)
+            response = self.raw.query(**request)
+            entries += response["Items"]
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return entries
+
+
+# The cheapest possible, per access pattern (README.md's cost model).
+
+
+def cheapest_get(lead: Item) -> Cost:
+    """One strongly consistent read of the item."""
+    return Cost(read_units(item_size(lead), consistent=True), 0)
+
+
+def cheapest_update(before: Item, after: Item) -> Cost:
+    """One write of the item, the larger of before and after; its index entry is unchanged."""
+    return Cost(0, write_units(max(item_size(before), item_size(after))))
+
+
+def cheapest_create_or_delete(tables: Tables, lead: Item, counter: Item) -> Cost:
+    """The item and the counter written in one transaction, and the item's index entry."""
+    entry = tables.index.entry(lead) or {}
+    return Cost(
+        0,
+        TRANSACTION_FACTOR * (write_units(item_size(lead)) + write_units(item_size(counter)))
+        + write_units(tables.index.entry_size(entry)),
+    )
+
+
+def cheapest_list(tables: Tables, tenant: Tenant, counter: Item, offset: int) -> Cost:
+    """Eventually consistent: past the end only the counter; else the offset + limit + 1
+    newest index entries in one Query, then the page's items and the counter, each item
+    rounded up on its own (BatchGetItem)."""
+    counter_read = read_units(item_size(counter), consistent=False)
+    entries = tables.newest_entries(tenant, offset + PAGE + 1)
+    if offset >= len(entries):
+        return Cost(counter_read, 0)
+    index_read = read_units(sum(tables.index.entry_size(e) for e in entries), consistent=False)
+    page = [tables.item(tables.leads, tables.leads.key(e)) for e in entries[offset:][:PAGE]]
+    items_read = sum(read_units(item_size(item), consistent=False) for item in page)
+    return Cost(index_read + items_read + counter_read, 0)
+
+
+def cheapest_cursor_list(tables: Tables, tenant: Tenant, counter: Item, depth: int) -> Cost:
+    """Eventually consistent: the cursor's lead (for its place in the index), the limit + 1
+    index entries after it in one Query, then the page's items and the counter."""
+    entries = tables.newest_entries(tenant, depth + PAGE + 1)
+    cursor = tables.item(tables.leads, tables.leads.key(entries[depth - 1]))
+    after = entries[depth:]
+    index_read = read_units(sum(tables.index.entry_size(e) for e in after), consistent=False)
+    page = [tables.item(tables.leads, tables.leads.key(e)) for e in after[:PAGE]]
+    return Cost(
+        read_units(item_size(cursor), consistent=False)
+        + index_read
+        + sum(read_units(item_size(item), consistent=False) for item in page)
+        + read_units(item_size(counter), consistent=False),
+        0,
+    )
+
+
+def cheapest_idempotent_create(create: Cost, record: Item) -> Cost:
+    """A create, and the answer remembered: one write of the record as finally stored."""
+    return Cost(create.read_units, create.write_units + write_units(item_size(record)))
+
+
+def cheapest_key_lookup(key_item: Item) -> Cost:
+    """One eventually consistent read of the key's item (a revoked key may work for up to the
+    authorizer cache time anyway)."""
+    return Cost(read_units(item_size(key_item), consistent=False), 0)
+
+
+# Running the handlers under the meter.
+
+
+class Operations:
+    """The handlers, called under the meter; a wrong answer or a request the meter could not
+    charge stops the benchmark."""
+
+    def __init__(self, meter: CapacityMeter) -> None:
+        self.meter = meter
+
+    def call(self, folder: str, event: dict[str, Any], status: int | None) -> tuple[Any, Bill]:
+        with handlers.stdout_discarded():
+            response, bill = self.meter.measure(lambda: handlers.invoke(folder, event))
+        if status is not None and response.get("statusCode") != status:
+            raise SystemExit(f"capacity: {folder} answered {response}, expected {status}")
+        if bill.problems:
+            raise SystemExit(f"capacity: {folder}: {'; '.join(bill.problems)}")
+        return response, bill
+
+
+class Rows:
+    """The per-operation table; the ratios of the issue's operations are kept for the target."""
+
+    def __init__(self) -> None:
+        self.table = Table(
+            "Capacity per operation (read units / write units, as DynamoDB would bill them)",
+            ["Tenant", "Operation", "Requests", "Measured RU / WU", "Cheapest RU / WU", "Ratio"],
+        )
+        self.ratios: list[float] = []
+
+    def add(self, tenant: str, name: str, bill: Bill, floor: Cost, *, counted: bool = True):
+        measured = cost(bill)
+        if counted:
+            self.ratios.append(measured.ratio_to(floor))
+        self.table.add(
+            tenant,
+            name,
+            bill.requests or "-",
+            f"{units(measured.read_units)} / {units(measured.write_units)}",
+            f"{units(floor.read_units)} / {units(floor.write_units)}",
+            ratio(measured.ratio_to(floor)),
+        )
+
+
+def list_event(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
+    return events.with_query(events.for_tenant(events.event("list_leads"), tenant), query)
+
+
+def with_header(event: dict[str, Any], name: str, value: str) -> dict[str, Any]:
+    event["headers"][name] = value
+    event.setdefault("multiValueHeaders", {})[name] = [value]
+    return event
+
+
+def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
+    handlers.configure()
+    tables = Tables(db)
+    operations = Operations(CapacityMeter(clients.dynamodb(), db.raw, tables.schemas))
+    rows = Rows()
+    # page name -> tenant size -> cost, for full pages (more leads after them)
+    pages: dict[str, dict[int, Cost]] = {}
+
+    for size in tenant_sizes:
+        tenant = Tenant(f"acct_bench{size}", "test")
+        counter_key = seed_tenant(db.raw, tenant, size).counter_key
+        label = f"{size:,} leads"
+
+        def counter(key: Item = counter_key) -> Item:
+            return tables.item(tables.leads, key) or {}
+
+        for offset in OFFSETS:
+            query = {"limit": str(PAGE), "offset": str(offset)}
+            _, bill = operations.call("list_leads", list_event(tenant, query), 200)
+            name = f"list {PAGE} at offset {offset:,}"
+            rows.add(label, name, bill, cheapest_list(tables, tenant, counter(), offset))
+            if offset + PAGE < size:
+                pages.setdefault(name, {})[size] = cost(bill)
+
+        for depth in CURSOR_DEPTHS:
+            if depth + PAGE >= size:
+                continue
+            cursor = tables.lead_id(tables.newest_entries(tenant, depth)[-1])
+            query = {"limit": str(PAGE), "starting_after": cursor}
+            _, bill = operations.call("list_leads", list_event(tenant, query), 200)
+            name = f"list {PAGE} starting_after the {depth:,}th newest"
+            rows.add(label, name, bill, cheapest_cursor_list(tables, tenant, counter(), depth))
+            pages.setdefault(name, {})[size] = cost(bill)
+
+        lead_id = tables.lead_id(tables.newest_entries(tenant, 1)[0])
+        lead_key = tables.lead_key(tenant, lead_id)
+        lead = tables.item(tables.leads, lead_key) or {}
+
+        event = events.for_lead(events.for_tenant(events.event("get_lead"), tenant), lead_id)
+        _, bill = operations.call("get_lead", event, 200)
+        rows.add(label, "get", bill, cheapest_get(lead))
+
+        event = events.for_lead(events.for_tenant(events.event("update_lead"), tenant), lead_id)
+        _, bill = operations.call("update_lead", event, 200)
+        after = tables.item(tables.leads, lead_key) or {}
+        rows.add(label, "update", bill, cheapest_update(lead, after))
+
+        event = events.for_tenant(events.event("create_lead"), tenant)
+        response, bill = operations.call("create_lead", event, 201)
+        new_id = json.loads(response["body"])["id"]
+        new_lead = tables.item(tables.leads, tables.lead_key(tenant, new_id)) or {}
+        create_floor = cheapest_create_or_delete(tables, new_lead, counter())
+        rows.add(label, "create", bill, create_floor)
+
+        event = events.for_lead(events.for_tenant(events.event("delete_lead"), tenant), new_id)
+        _, bill = operations.call("delete_lead", event, 200)
+        rows.add(label, "delete", bill, cheapest_create_or_delete(tables, new_lead, counter()))
+
+        event = events.for_tenant(events.event("create_lead"), tenant)
+        _, bill = operations.call(
+            "create_lead", with_header(event, "Idempotency-Key", f"bench-{size}"), 201
+        )
+        record = tables.idempotency_record()
+        rows.add(
+            label,
+            "create with Idempotency-Key (not a target)",
+            bill,
+            cheapest_idempotent_create(create_floor, record),
+            counted=False,
+        )
+
+    _, bill = operations.call("authorizer", events.event("authorizer"), None)
+    digest = {tables.keys.key_attributes[0]: {"S": api_keys.digest(events.example_key())}}
+    key_item = tables.item(tables.keys, digest) or {}
+    rows.add("any", "authorizer key lookup", bill, cheapest_key_lookup(key_item))
+
+    flat, offsets_flat, cursors_flat = flatness(pages, tenant_sizes)
+    worst = max(rows.ratios)
+    return Section(
+        "3. DynamoDB capacity",
+        tables=[rows.table, flat],
+        targets=[
+            Target(
+                f"every operation within {TARGET_RATIO}x of the cheapest possible",
+                worst <= TARGET_RATIO,
+                f"worst {ratio(worst)}",
+            ),
+            Target(
+                "list cost independent of the tenant's size",
+                offsets_flat,
+                "same read units for every tenant" if offsets_flat else "varies with the tenant",
+            ),
+            Target(
+                "cursor page cost flat with depth (and tenant size)",
+                cursors_flat,
+                "same read units at every depth" if cursors_flat else "varies with depth",
+            ),
+        ],
+        notes=[
+            "Read units (RU) and write units (WU) as DynamoDB bills them on demand (request "
+            "units) or consumes them provisioned, computed from the bytes actually stored; "
+            'README.md has the rules and the cost model (what "cheapest" means per operation).',
+            f"Tenants seeded with copies of events/create_lead.json's lead as leads_domain's "
+            f"create_lead makes it ({item_size(lead)} bytes each by DynamoDB's rules); get and "
+            "update on the newest lead with events/update_lead.json's body; delete of the lead "
+            "just created. The authorizer row is the key lookup of events/authorizer.json.",
+            "Past the end (offset >= the tenant's total), a list reads the counter only.",
+        ],
+    )
+
+
+def flatness(
+    pages: dict[str, dict[int, Cost]], tenant_sizes: tuple[int, ...]
+) -> tuple[Table, bool, bool]:
+    """The list pages' read units side by side: (table, offset pages flat across tenant
+    sizes, cursor pages flat across depths and tenant sizes)."""
+    table = Table(
+        f"List of {PAGE}: read units by tenant size (full pages: more leads follow)",
+        ["Page", *(f"{size:,} leads" for size in tenant_sizes), "Same for every tenant"],
+    )
+    offsets_flat = True
+    cursor_costs = set()
+    for name, by_size in pages.items():
+        measured = {c.read_units for c in by_size.values()}
+        if "starting_after" in name:
+            cursor_costs |= measured
+        elif len(by_size) > 1:
+            offsets_flat &= len(measured) == 1
+        cells = [units(by_size[s].read_units) if s in by_size else "-" for s in tenant_sizes]
+        verdict = "n/a" if len(by_size) < 2 else ("yes" if len(measured) == 1 else "NO")
+        table.add(name, *cells, verdict)
+    return table, offsets_flat, len(cursor_costs) == 1

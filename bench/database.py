@@ -1,0 +1,152 @@
+"""The embedded DynamoDB (moto's server, as `leads serve` runs it) with the template's tables,
+leads_domain in this process pointed at it, and the example key and lead of events/."""
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+from bench import events, handlers
+from bench.environment import template
+from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
+from leads_domain import api_keys, logic
+from leads_domain.api_keys import Tenant
+from leads_domain.data import clients, keys_table, leads_table
+from leads_domain.errors import Conflict
+from leads_domain.settings import get_settings
+
+_BATCH = 25  # BatchWriteItem's limit
+# The example lead: the same one the packaging tests seed for the events/ files.
+EXAMPLE_LEAD = {
+    "id": events.EXAMPLE_LEAD_ID,
+    "created_at": events.SEEDED_AT,
+    "updated_at": events.SEEDED_AT,
+    "lead_name": "Grace Hopper",
+    "company_name": "Example Corp",
+    "lead_owner": "__user",
+    "status": "Lead",
+    "unsubscribed": False,
+    "blog_subscriber": False,
+    "disabled": False,
+}
+
+
+@dataclass(frozen=True)
+class LocalDynamoDB:
+    endpoint: str
+    # A client of its own, never metered: seeding and looking items up as they are stored.
+    raw: Any
+
+
+def point_domain_at(endpoint: str) -> None:
+    """leads_domain's one client, (re)made for this endpoint on next use, with the template's
+    table names."""
+    handlers.configure()
+    os.environ.update(LOCAL_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    clients.dynamodb.cache_clear()
+    get_settings.cache_clear()
+
+
+@contextmanager
+def local_dynamodb() -> Iterator[LocalDynamoDB]:
+    server = EmbeddedDynamoDB().start()
+    try:
+        point_domain_at(server.endpoint)
+        raw = client(server.endpoint)
+        create_tables(raw, template())
+        yield LocalDynamoDB(server.endpoint, raw)
+    finally:
+        clients.dynamodb.cache_clear()
+        server.stop()
+
+
+def seed_example_key() -> None:
+    key = events.example_key()
+    keys_table.put_key(
+        {
+            "digest": api_keys.digest(key),
+            "key_id": events.EXAMPLE_KEY_ID,
+            "account": events.EXAMPLE_TENANT.account,
+            "mode": events.EXAMPLE_TENANT.mode,
+            "created_at": events.SEEDED_AT,
+            "last4": key[-4:],
+        }
+    )
+
+
+def ensure_example_lead() -> None:
+    """The example lead exists (again, after a delete), written by leads_domain itself."""
+    with suppress(Conflict):
+        leads_table.insert(events.EXAMPLE_TENANT, EXAMPLE_LEAD)
+
+
+@contextmanager
+def domain_client(replacement: Any) -> Iterator[None]:
+    """leads_domain's DynamoDB client replaced. Its data modules import the `dynamodb()`
+    accessor by name, so every module holding that accessor gets one that answers
+    `replacement`."""
+    accessor = clients.dynamodb
+    holders = [
+        module
+        for name, module in list(sys.modules.items())
+        if name.startswith("leads_domain") and getattr(module, "dynamodb", None) is accessor
+    ]
+    with ExitStack() as stack:
+        for module in holders:
+            stack.enter_context(mock.patch.object(module, "dynamodb", lambda: replacement))
+        yield
+
+
+class RecordingClient:
+    """Stands in for DynamoDB while leads_domain's own create_lead runs: keeps the requests,
+    answers nothing. The items it records are exactly what the code would store."""
+
+    def __init__(self) -> None:
+        self.transactions: list[list[dict[str, Any]]] = []
+        self.lead_ids: list[str] = []
+
+    def transact_write_items(self, TransactItems: list[dict[str, Any]]) -> dict[str, Any]:
+        self.transactions.append(TransactItems)
+        return {}
+
+
+def created_leads(tenant: Tenant, body: Any, count: int) -> RecordingClient:
+    """`count` leads made from `body` by leads_domain's create_lead, recorded, not stored."""
+    recorder = RecordingClient()
+    with domain_client(recorder):
+        for _ in range(count):
+            recorder.lead_ids.append(logic.create_lead(tenant, body).lead["id"])
+    return recorder
+
+
+@dataclass(frozen=True)
+class Seeded:
+    counter_key: dict[str, Any]
+    lead_ids: list[str]
+
+
+def seed_tenant(raw: Any, tenant: Tenant, count: int) -> Seeded:
+    """`count` leads as leads_domain's create_lead makes them (from events/create_lead.json's
+    body), written straight into the table, and the tenant's counter set to `count`."""
+    recorded = created_leads(tenant, events.body("create_lead"), count)
+    puts = [a["Put"] for t in recorded.transactions for a in t if "Put" in a]
+    counter_changes = [a["Update"] for t in recorded.transactions for a in t if "Update" in a]
+    for start in range(0, len(puts), _BATCH):
+        batch = puts[start : start + _BATCH]
+        pending: dict[str, Any] = {
+            batch[0]["TableName"]: [{"PutRequest": {"Item": put["Item"]}} for put in batch]
+        }
+        while pending:
+            pending = raw.batch_write_item(RequestItems=pending).get("UnprocessedItems")
+    # Every create changes the same counter by the same amount: make all of them at once.
+    change = dict(counter_changes[0])
+    change["ExpressionAttributeValues"] = {
+        name: {"N": str(int(value["N"]) * len(counter_changes))} if "N" in value else value
+        for name, value in change["ExpressionAttributeValues"].items()
+    }
+    raw.update_item(**change)
+    return Seeded(dict(change["Key"]), recorded.lead_ids)

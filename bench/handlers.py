@@ -1,0 +1,75 @@
+"""The functions' handlers called in this process, configured as deployed: the template's
+variables, Powertools logging at INFO and metrics on (both write to stdout, as in Lambda), and
+tracing off (there is no X-Ray daemon to send to)."""
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+from bench.environment import ROOT, template
+from leads_domain.settings import get_settings
+
+# What is on while handlers run in-process; RESULTS.md repeats it.
+POWERTOOLS = {
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "POWERTOOLS_METRICS_DISABLED": "false",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+}
+
+
+def configure() -> None:
+    """The template's environment (table names, service name, metrics namespace, log level),
+    then POWERTOOLS; before any function module is imported."""
+    any_function = next(iter(template().functions.values()))
+    os.environ.update(any_function.environment)
+    os.environ.update(POWERTOOLS)
+    os.environ.pop("POWERTOOLS_DEV", None)
+    get_settings.cache_clear()
+
+
+@cache
+def load(folder: str) -> ModuleType:
+    """functions/<folder>/app.py as a module of its own (every function's file is app.py)."""
+    path = ROOT / "functions" / folder / "app.py"
+    spec = importlib.util.spec_from_file_location(f"bench_function_{folder}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class LambdaContext:
+    function_name = "leads-bench"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:leads-bench"
+    aws_request_id = "bench-request"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+@contextmanager
+def stdout_discarded() -> Iterator[None]:
+    """Logs and metrics still get written (that is part of a request's cost), to /dev/null:
+    file descriptor 1 itself is redirected, whoever holds a reference to sys.stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def invoke(folder: str, event: dict[str, Any]) -> Any:
+    return load(folder).lambda_handler(event, LambdaContext())

@@ -1,26 +1,18 @@
 """DELETE /api/crm/lead/{id}: delete a lead of the caller's tenant, once."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import caller_tenant, create_resolver, if_match, json_response, path_id
-
-logger, tracer, metrics = Logger(), Tracer(), Metrics()
-app = create_resolver()
-
-
-@app.delete("/api/crm/lead/<id>")
-@tracer.capture_method
-def delete_lead(id: str):
-    deleted = logic.delete_lead(caller_tenant(app), path_id(app), if_match(app))
-    metrics.add_metric(name="LeadDeleted", unit=MetricUnit.Count, value=1)
-    return json_response(200, deleted)
+from leads_domain.http_api import Answer, Request, api_operation
+from leads_domain.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event, context):
-    return app.resolve(event, context)
+@api_operation
+def lambda_handler(request: Request) -> Answer:
+    deleted = logic.delete_lead(request.tenant(), request.path_id, request.header("If-Match"))
+    metrics.add_metric(name="LeadDeleted", unit=MetricUnit.Count, value=1)
+    return Answer(200, deleted)

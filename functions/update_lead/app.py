@@ -1,33 +1,21 @@
 """PATCH /api/crm/lead/{id}: set what was sent, clear what was sent as null."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain import logic
-from leads_domain.http_api import (
-    caller_tenant,
-    create_resolver,
-    if_match,
-    json_body,
-    lead_response,
-    path_id,
-)
-
-logger, tracer, metrics = Logger(), Tracer(), Metrics()
-app = create_resolver()
-
-
-@app.patch("/api/crm/lead/<id>")
-@tracer.capture_method
-def update_lead(id: str):
-    lead = logic.update_lead(caller_tenant(app), path_id(app), json_body(app), if_match(app))
-    metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
-    return lead_response(200, lead)
+from leads_domain.http_api import Answer, Request, api_operation, lead_answer
+from leads_domain.models import parse_fields
+from leads_domain.observability import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def lambda_handler(event, context):
-    return app.resolve(event, context)
+@api_operation
+def lambda_handler(request: Request) -> Answer:
+    tenant = request.tenant()
+    fields = parse_fields(request.json_body())
+    lead = logic.update_lead(tenant, request.path_id, fields, request.header("If-Match"))
+    metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
+    return lead_answer(200, lead)

@@ -6,7 +6,7 @@ import pytest
 
 from leads_domain import logic
 from leads_domain.errors import InvalidRequest
-from leads_domain.models import RESPONSE_FIELDS
+from leads_domain.fields import RESPONSE_FIELDS
 
 
 def test_ids_are_prefixed_random_and_unique():

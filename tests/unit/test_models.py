@@ -3,7 +3,8 @@
 import pytest
 
 from leads_domain.errors import InvalidRequest
-from leads_domain.models import FIELDS, RESPONSE_FIELDS, TEXT_LENGTH, URL_LENGTH, parse_fields
+from leads_domain.fields import FIELDS, RESPONSE_FIELDS, TEXT_LENGTH, URL_LENGTH
+from leads_domain.models import parse_fields
 
 REFERENCE_FIELDS = [
     "id",

@@ -12,14 +12,9 @@ from pydantic.json_schema import models_json_schema
 
 from leads_cli import template as template_module
 from leads_domain import logic
-from leads_domain.models import (
-    TEXT_LENGTH,
-    DeletedLead,
-    ErrorResponse,
-    Lead,
-    LeadFields,
-    LeadList,
-)
+from leads_domain.fields import TEXT_LENGTH
+from leads_domain.models import LeadFields
+from leads_domain.response_models import DeletedLead, ErrorResponse, Lead, LeadList
 
 OPENAPI_PATH = template_module.PROJECT_ROOT / "openapi.json"
 COLLECTION = "/api/crm/lead"

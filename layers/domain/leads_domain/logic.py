@@ -18,7 +18,7 @@ from leads_domain.errors import (
     PreconditionFailed,
     ServiceUnavailable,
 )
-from leads_domain.models import DEFAULTS, RESPONSE_FIELDS, parse_fields
+from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
 
 MAX_LIMIT = 100
 CURSORS = ("starting_after", "ending_before")
@@ -91,13 +91,14 @@ def expected_versions(if_match: str | None) -> tuple[int, ...] | None:
 
 def create_lead(
     tenant: Tenant,
-    body: Any,
+    sent: dict[str, Any],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
 ) -> VersionedLead:
-    """Create a lead. With an Idempotency-Key, a retry of the same request answers the first
-    answer and creates nothing; the same key with another body is an IdempotencyError."""
-    sent = parse_fields(body)  # invalid requests are answered, never remembered
+    """Create a lead from validated fields (``models.parse_fields``: invalid requests are
+    answered before this, never remembered). With an Idempotency-Key, a retry of the same
+    request answers the first answer and creates nothing; the same key with another body is
+    an IdempotencyError."""
     if idempotency_key is None:
         return _insert_new_lead(tenant, sent)
     if not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH or not idempotency_key.isprintable():
@@ -212,11 +213,10 @@ def list_leads(tenant: Tenant, query: dict[str, str]) -> dict[str, Any]:
 
 
 def update_lead(
-    tenant: Tenant, lead_id: str, body: Any, if_match: str | None = None
+    tenant: Tenant, lead_id: str, sent: dict[str, Any], if_match: str | None = None
 ) -> VersionedLead:
-    """Set only what was sent; null clears a field, or restores its default. With If-Match,
-    only if the lead is still at a version it names (else PreconditionFailed)."""
-    sent = parse_fields(body)
+    """Set only the validated fields sent; null clears a field, or restores its default. With
+    If-Match, only if the lead is still at a version it names (else PreconditionFailed)."""
     if not LEAD_ID.fullmatch(lead_id):
         raise _not_found(lead_id)
     expected = expected_versions(if_match)

@@ -1,0 +1,10 @@
+"""Powertools logger, tracer and metrics, shared by the functions (configured by the
+POWERTOOLS_* environment variables that template.yaml sets)."""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+logger = Logger()
+# Only botocore is traced (every DynamoDB call a subsegment): patching every library Powertools
+# knows costs cold-start time for modules we never import.
+tracer = Tracer(patch_modules=["botocore"])
+metrics = Metrics()

@@ -5,7 +5,6 @@ SHELL := /bin/bash
 # The Lambda runtime's Python (python3.13): pyenv's if present, else python3.13 on PATH.
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 RUNTIME_PYTHON ?= $(firstword $(shell ls -d $(PYENV_ROOT)/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1) $(shell command -v python3.13))
-RUNTIME_BIN = $(dir $(RUNTIME_PYTHON))
 VENV := .venv
 SAM_VENV := .venv-sam
 PORT ?= 3000
@@ -55,8 +54,8 @@ format: $(VENV)/.installed ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-build: $(SAM_VENV)/.installed ## sam build (the runtime's Python must be on PATH)
-	PATH=$(RUNTIME_BIN):$$PATH $(SAM_VENV)/bin/sam build
+build: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build + bytecode for python3.13, into .aws-sam/build
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/leads build
 
 deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfig.toml)
 	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)

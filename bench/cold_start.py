@@ -24,6 +24,7 @@ from typing import Any
 from bench import events
 from bench.environment import EVENTS, Build, function_folders, runtime_python, template
 from bench.report import Section, Table, Target, median, ms, ratio
+from leads_cli import build as build_module
 
 FLOOR = "floor"
 FLOOR_SOURCE = Path(__file__).parent / "floor" / "app.py"
@@ -236,11 +237,47 @@ def top_imports(target: Subject, layer: Path, count: int = 6) -> list[tuple[str,
 
 
 def compile_bytecode(build: Build) -> None:
-    subprocess.run(
-        [runtime_python(), "-m", "compileall", "-q", "-j", "0", str(build.root)],
-        check=True,
-        capture_output=True,
-    )
+    build_module.compile_bytecode(build.root)
+
+
+def _table(
+    title: str, found: list, results: dict[str, list[Run]], *, judged: bool
+) -> tuple[Table, list[Target]]:
+    """One row per function, as ratios to the floor measured in the same mode."""
+
+    def medians(runs_: list[Run]) -> tuple[float, float]:
+        return median([r.total for r in runs_]), median([r.cpu for r in runs_])
+
+    floor_wall, floor_cpu = medians(results[FLOOR])
+    columns = ["Function", "Wall ms", "Ratio", "CPU ms", "CPU ratio", "Import ms", "1st answer ms"]
+    table = Table(title, [*columns, "Peak MiB", "Target", "Verdict"] if judged else columns)
+    verdicts = []
+    for target in found:
+        measured = results[target.name]
+        wall, cpu = medians(measured)
+        row = [
+            label(target.name),
+            ms(wall),
+            ratio(wall / floor_wall),
+            ms(cpu),
+            ratio(cpu / floor_cpu),
+            ms(median([r.imported for r in measured])),
+            ms(median([r.answer for r in measured])),
+        ]
+        if judged:
+            limit = limit_for(target.name)
+            met = limit is not None and wall / floor_wall <= limit
+            if limit is not None:
+                verdicts.append(
+                    Target(f"{target.name} within {limit}x", met, ratio(wall / floor_wall))
+                )
+            row += [
+                f"{max(r.peak_bytes for r in measured) / 2**20:.1f}",
+                f"<= {limit}x" if limit else "-",
+                ("met" if met else "NOT MET") if limit else "-",
+            ]
+        table.add(*row)
+    return table, verdicts
 
 
 def limit_for(name: str) -> float | None:
@@ -261,62 +298,18 @@ def run(build: Build, endpoint: str, runs: int, reseed: Callable[[], None]) -> S
         compile_bytecode(build)
         compiled = measure(found, build.layer, runs)
 
-    def medians(runs_: list[Run]) -> tuple[float, float]:
-        return median([r.total for r in runs_]), median([r.cpu for r in runs_])
-
-    floor_wall, floor_cpu = medians(as_built[FLOOR])
-    built_table = Table(
-        f"As built (as deployed): spawn to answer, median of {runs}",
-        [
-            "Function",
-            "Wall ms",
-            "Ratio",
-            "CPU ms",
-            "CPU ratio",
-            "Import ms",
-            "1st answer ms",
-            "Peak MiB",
-            "Target",
-            "Verdict",
-        ],
+    deployed_table, verdicts = _table(
+        f"As deployed (`make build`: sam build + bytecode): spawn to answer, median of {runs}",
+        found,
+        compiled,
+        judged=True,
     )
-    verdicts = []
-    for target in found:
-        built = as_built[target.name]
-        wall, cpu = medians(built)
-        limit = limit_for(target.name)
-        met = limit is not None and wall / floor_wall <= limit
-        if limit is not None:
-            verdicts.append(Target(f"{target.name} within {limit}x", met, ratio(wall / floor_wall)))
-        built_table.add(
-            label(target.name),
-            ms(wall),
-            ratio(wall / floor_wall),
-            ms(cpu),
-            ratio(cpu / floor_cpu),
-            ms(median([r.imported for r in built])),
-            ms(median([r.answer for r in built])),
-            f"{max(r.peak_bytes for r in built) / 2**20:.1f}",
-            f"<= {limit}x" if limit else "-",
-            ("met" if met else "NOT MET") if limit else "-",
-        )
-
-    pyc_floor_wall, pyc_floor_cpu = medians(compiled[FLOOR])
-    pyc_table = Table(
-        f"With .pyc (after compileall): spawn to answer, median of {runs}",
-        ["Function", "Wall ms", "Ratio", "CPU ms", "CPU ratio", "Import ms", "1st answer ms"],
+    source_table, _ = _table(
+        f"Without bytecode (plain `sam build`): spawn to answer, median of {runs}",
+        found,
+        as_built,
+        judged=False,
     )
-    for target in found:
-        wall, cpu = medians(compiled[target.name])
-        pyc_table.add(
-            label(target.name),
-            ms(wall),
-            ratio(wall / pyc_floor_wall),
-            ms(cpu),
-            ratio(cpu / pyc_floor_cpu),
-            ms(median([r.imported for r in compiled[target.name]])),
-            ms(median([r.answer for r in compiled[target.name]])),
-        )
 
     imports_table = Table(
         "Largest imports per function (-X importtime, own time by top-level package, as built)",
@@ -324,20 +317,21 @@ def run(build: Build, endpoint: str, runs: int, reseed: Callable[[], None]) -> S
     )
     for name, top in imports.items():
         imports_table.add(name, ", ".join(f"{package} {ms(seconds)}" for package, seconds in top))
-    start_up = median([r.started for runs_ in as_built.values() for r in runs_])
+    start_up = median([r.started for runs_ in compiled.values() for r in runs_])
     return Section(
         "1. Cold start",
-        tables=[built_table, pyc_table, imports_table],
+        tables=[deployed_table, source_table, imports_table],
         targets=verdicts,
         notes=[
             "A fresh `python3.13 -s -E -B` per run: sys.path is the built function's folder, the "
             "built layer's python/ and the standard library only; the handler answers its "
             "events/ file against the embedded DynamoDB (moto over HTTP on loopback).",
-            "As built: the `sam build` output as deployed, without .pyc files (Lambda's /var/task "
-            "and /opt are read-only, so the layer's modules are compiled at every cold start). "
-            "With .pyc: the same after `compileall`, what shipping bytecode would give. Ratios "
-            "are to the floor measured the same way; targets are judged on the wall time as "
-            "built.",
+            "As deployed: what `make build` ships (leads_cli/build.py): sam's build plus "
+            "unchecked-hash .pyc files for python3.13, since Lambda's /var/task and /opt are "
+            "read-only and would otherwise compile every module at every cold start. Without "
+            "bytecode: plain `sam build`, for comparison. Ratios are to the floor measured the "
+            "same way (its botocore compiled alike); targets are judged on the wall time as "
+            "deployed.",
             "Wall: spawn to answer. CPU: the child's user + system time until it answered, "
             "which waiting for a busy machine's CPU does not inflate (a cross-check of the "
             "wall ratio). Import: the handler module (Lambda's init); 1st answer: the first "

@@ -3,8 +3,6 @@ the machine the benchmark runs on."""
 
 import os
 import platform
-import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -12,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from leads_cli import build as build_module
 from leads_cli import template as template_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,36 +30,9 @@ def function_folders() -> dict[str, str]:
     }
 
 
-def _version(python: Path) -> tuple[int, ...]:
-    # .../versions/3.13.N/bin/python3.13
-    return tuple(int(part) for part in re.findall(r"\d+", python.parents[1].name)[:3])
-
-
-def runtime_python() -> str:
-    """The Lambda runtime's Python: $RUNTIME_PYTHON (as make passes it), else pyenv's newest
-    3.13, else python3.13 on PATH."""
-    if os.environ.get("RUNTIME_PYTHON"):
-        return os.environ["RUNTIME_PYTHON"]
-    root = os.environ.get("PYENV_ROOT")
-    if not root and shutil.which("pyenv"):
-        found = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
-        root = found.stdout.strip()
-    candidates = sorted(
-        Path(root or Path.home() / ".pyenv").glob("versions/3.13.*/bin/python3.13"), key=_version
-    )
-    if candidates:
-        return str(candidates[-1])
-    on_path = shutil.which("python3.13")
-    if not on_path:
-        raise SystemExit("python3.13 (the Lambda runtime) is needed: pyenv install 3.13")
-    return on_path
-
-
-def sam_cli() -> str:
-    sam = os.environ.get("SAM_CLI") or str(ROOT / ".venv-sam" / "bin" / "sam")
-    if not Path(sam).exists():
-        raise SystemExit(f"{sam} is missing: `make .venv-sam/.installed` (or set SAM_CLI)")
-    return sam
+# One definition of the runtime's Python and of aws-sam-cli, shared with `make build`.
+runtime_python = build_module.runtime_python
+sam_cli = build_module.sam_cli
 
 
 @dataclass(frozen=True)
@@ -79,30 +51,13 @@ class Build:
 
 @contextmanager
 def sam_build() -> Iterator[Build]:
-    """`sam build` into a temporary directory, removed afterwards. --no-cached, so that sam
-    leaves no .aws-sam/ (its dependency cache) in the project."""
-    python = runtime_python()
-    env = {
-        **os.environ,
-        "SAM_CLI_TELEMETRY": "0",
-        "PATH": f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
-        env.pop(name, None)
+    """Plain `sam build` (no bytecode yet: the cold-start section measures both) into a
+    temporary directory, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="leads-bench-") as temporary:
-        out = Path(temporary) / "build"
-        command = [
-            sam_cli(),
-            "build",
-            "--no-cached",
-            "--build-dir",
-            str(out),
-            "--template-file",
-            str(TEMPLATE_PATH),
-        ]
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise SystemExit(f"sam build failed:\n{result.stdout}\n{result.stderr}")
+        try:
+            out = build_module.sam_build(Path(temporary) / "build")
+        except build_module.BuildError as error:
+            raise SystemExit(str(error)) from None
         yield Build(out)
 
 

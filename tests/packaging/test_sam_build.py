@@ -2,6 +2,7 @@
 events/ file using only the build (the layer's python/ folder and the function's folder) and
 the runtime Python's standard library, against a DynamoDB served over HTTP."""
 
+import importlib.util
 import json
 import os
 import re
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 
 from leads_cli import template as template_module
+from leads_cli.build import BuildError, runtime_python
+from leads_cli.build import build as build_artifact
 from leads_cli.local_dynamodb import EmbeddedDynamoDB, create_tables
 from leads_domain import api_keys
 from leads_domain.api_keys import Tenant
@@ -43,61 +46,19 @@ EXAMPLE_LEAD_ID = "lead_example0000000000000001"
 SEEDED_AT = "2025-01-15T09:00:00.000000Z"
 
 
-def sam_cli() -> str:
-    sam = os.environ.get("SAM_CLI") or str(ROOT / ".venv-sam" / "bin" / "sam")
-    if not Path(sam).exists():
-        pytest.fail(f"{sam} is missing: `make .venv-sam/.installed` (or set SAM_CLI)")
-    return sam
-
-
-def _version(path: Path) -> tuple[int, ...]:
-    # .../versions/3.13.N/bin/python3.13
-    return tuple(int(part) for part in re.findall(r"\d+", path.parents[1].name)[:3])
-
-
-def runtime_python() -> str:
-    """The Lambda runtime's Python: $RUNTIME_PYTHON (make test), else pyenv's newest 3.13."""
-    if os.environ.get("RUNTIME_PYTHON"):
-        return os.environ["RUNTIME_PYTHON"]
-    root = os.environ.get("PYENV_ROOT")
-    if not root and shutil.which("pyenv"):
-        found = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False)
-        root = found.stdout.strip()
-    candidates = sorted(
-        Path(root or Path.home() / ".pyenv").glob("versions/3.13.*/bin/python3.13"), key=_version
-    )
-    if candidates:
-        return str(candidates[-1])
-    on_path = shutil.which("python3.13")
-    if not on_path:
-        pytest.fail("python3.13 (the Lambda runtime) is needed: pyenv install 3.13")
-    return on_path
-
-
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`sam build` once, into a temporary directory, with the runtime's Python on PATH.
-
-    --no-cached: samconfig.toml asks for cached builds, which keep dependencies in the
-    project's .aws-sam/ (and two xdist workers would share, then remove, it)."""
-    out = tmp_path_factory.mktemp("sam") / "build"
-    python = runtime_python()
+    """What `make deploy` ships (leads_cli.build: sam build + bytecode), built once into a
+    temporary directory; sam must leave nothing in the project."""
     left_over = ROOT / ".aws-sam"
     existed = left_over.exists()
-    env = {
-        **os.environ,
-        "SAM_CLI_TELEMETRY": "0",
-        "PATH": f"{Path(python).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
-        env.pop(name, None)
-    command = [sam_cli(), "build", "--no-cached", "--build-dir", str(out)]
-    command += ["--template-file", str(ROOT / "template.yaml")]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    try:
+        out = build_artifact(tmp_path_factory.mktemp("sam") / "build")
+    except BuildError as error:
+        pytest.fail(str(error))
     if not existed and left_over.exists():
         shutil.rmtree(left_over, ignore_errors=True)
         pytest.fail("sam build wrote .aws-sam/ into the project: it must build elsewhere only")
-    assert result.returncode == 0, result.stdout + result.stderr
     return out
 
 
@@ -375,3 +336,21 @@ def test_function_folders_hold_only_their_handler(build):
             ROOT / "functions" / folder / "app.py"
         ).read_bytes()
         assert "leads_cli" not in (built / "app.py").read_text()
+
+
+def test_the_build_ships_unchecked_bytecode_for_the_runtime(build):
+    """Lambda cannot write .pyc files, so the build carries them; unchecked hashes, because
+    zip files blur the modification times that timestamp-checked .pyc files compare."""
+    python = build / "DomainLayer" / "python"
+    compiled = [
+        python / "leads_domain/__pycache__/logic.cpython-313.pyc",
+        python / "botocore/__pycache__/client.cpython-313.pyc",
+        python / "pydantic/__pycache__/main.cpython-313.pyc",
+        build / "CreateLeadFunction/__pycache__/app.cpython-313.pyc",
+    ]
+    for path in compiled:
+        header = path.read_bytes()[:8]
+        # Both the dev venv and the runtime are Python 3.13: the same bytecode magic.
+        assert header[:4] == importlib.util.MAGIC_NUMBER, path
+        # PEP 552 flags: bit 0 = hash-based, bit 1 = check the source; here hash-based only.
+        assert int.from_bytes(header[4:8], "little") == 0b01, path

@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     openapi.set_defaults(run=_openapi)
 
+    build = commands.add_parser(
+        "build", help="sam build, plus bytecode for the runtime's Python (what make deploy ships)"
+    )
+    build.add_argument("--build-dir", type=Path, default=Path(".aws-sam/build"))
+    build.set_defaults(run=_build)
+
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="make a key; it is printed once")
@@ -119,6 +125,18 @@ def _serve(args: argparse.Namespace) -> int:
         server.server_close()
         if embedded:
             embedded.stop()
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from leads_cli.build import BuildError, build
+
+    try:
+        build(args.build_dir.resolve())
+    except BuildError as error:
+        print(f"leads: {error}", file=sys.stderr)
+        return 1
+    print(f"built {args.build_dir} (with bytecode); next: sam deploy")
     return 0
 
 

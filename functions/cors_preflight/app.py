@@ -4,18 +4,17 @@ Browsers send preflights without credentials, so this route alone is outside the
 it reads nothing and answers only which origins, methods and headers are allowed.
 """
 
-from leads_domain.settings import get_settings
+from leads_domain.cors import allowed_origin
 
 ALLOWED_METHODS = "DELETE,GET,OPTIONS,PATCH,POST"
-ALLOWED_HEADERS = "Authorization,Content-Type"
+ALLOWED_HEADERS = "Authorization,Content-Type,Idempotency-Key,If-Match"
 
 
 def lambda_handler(event, context):
     headers = {key.lower(): value for key, value in (event.get("headers") or {}).items()}
-    origin = headers.get("origin")
-    allowed = get_settings().cors_allowed_origins
+    origin = allowed_origin(headers.get("origin"))
     response_headers = {"Vary": "Origin"}
-    if origin and (origin in allowed or "*" in allowed):
+    if origin:
         response_headers.update(
             {
                 "Access-Control-Allow-Origin": origin,

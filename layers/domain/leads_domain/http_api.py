@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from leads_domain.api_keys import Tenant
 from leads_domain.authentication import authenticate
+from leads_domain.cors import allowed_origin
 from leads_domain.errors import DomainError, InvalidRequest, UnsupportedMediaType
 from leads_domain.logic import VersionedLead
 from leads_domain.observability import logger
@@ -165,10 +166,9 @@ def _proxy_response(answer: Answer, request: Request) -> dict[str, Any]:
 
 
 def _cors_headers(request: Request) -> dict[str, str]:
-    allowed = get_settings().cors_allowed_origins
-    if not allowed:
+    if not get_settings().cors_allowed_origins:
         return {}
-    origin = request.header("Origin")
-    if origin and (origin in allowed or "*" in allowed):
-        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-    return {"Vary": "Origin"}
+    origin = allowed_origin(request.header("Origin"))
+    return (
+        {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {"Vary": "Origin"}
+    )

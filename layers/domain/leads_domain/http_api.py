@@ -169,6 +169,11 @@ def _cors_headers(request: Request) -> dict[str, str]:
     if not get_settings().cors_allowed_origins:
         return {}
     origin = allowed_origin(request.header("Origin"))
-    return (
-        {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {"Vary": "Origin"}
-    )
+    if not origin:
+        return {"Vary": "Origin"}
+    # Browsers hide response headers from scripts unless they are exposed.
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "ETag, Retry-After",
+        "Vary": "Origin",
+    }

@@ -155,8 +155,12 @@ def api_operation(operation: Callable[[Request], Answer]) -> Callable[[dict[str,
     return handler
 
 
+# Answers carry personal data: no cache may keep them, and no browser may sniff them as HTML.
+_SAFE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
 def _proxy_response(answer: Answer, request: Request) -> dict[str, Any]:
-    headers = {"Content-Type": JSON, **answer.headers, **_cors_headers(request)}
+    headers = {"Content-Type": JSON, **_SAFE_HEADERS, **answer.headers, **_cors_headers(request)}
     return {
         "statusCode": answer.status,
         "headers": headers,

@@ -183,6 +183,7 @@ def idempotency_config() -> Any:
         event_key_jmespath="[tenant, key]",
         payload_validation_jmespath="fields",
         expires_after_seconds=IDEMPOTENCY_SECONDS,
+        hash_function="sha256",
     )
 
 

@@ -10,9 +10,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from leads_domain.errors import ServiceUnavailable
 
-# Bounded retries and timeouts well inside API Gateway's 29 s integration limit.
+# Bounded retries and timeouts well inside API Gateway's 29 s integration limit: three attempts
+# in all (botocore's "max_attempts" would count retries only).
 _CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=1,
     read_timeout=2,
 )

@@ -470,6 +470,8 @@ class _Handler(BaseHTTPRequestHandler):
 class LocalApiServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Python's default backlog of 5 resets connections when many clients arrive at once.
+    request_queue_size = 128
 
     def __init__(self, gateway: Gateway, host: str = "127.0.0.1", port: int = 3000) -> None:
         self.gateway = gateway

@@ -1,6 +1,8 @@
 """An embedded DynamoDB for the local run: moto's server on a loopback port, with every table
 and index made from template.yaml's own definitions."""
 
+import io
+import json
 import os
 import threading
 from typing import Any
@@ -10,6 +12,9 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from leads_cli.template import Template, create_table_requests, time_to_live
+
+# DynamoDB remembers tokens for ten minutes; a bounded number does for a local run.
+_REMEMBERED_TRANSACTIONS = 10_000
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -25,13 +30,17 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 class EmbeddedDynamoDB:
     """moto's DynamoDB on 127.0.0.1. Requests run one at a time: each DynamoDB request is
-    atomic, as it is on AWS (moto's backend is not safe for concurrent writers)."""
+    atomic, as it is on AWS (moto's backend is not safe for concurrent writers). A retried
+    transaction is answered as DynamoDB answers it: once applied, by its ClientRequestToken."""
 
     def __init__(self, port: int = 0) -> None:
         self._port = port
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        # TransactWriteItems answers by ClientRequestToken: DynamoDB makes a retried
+        # transaction (same token) succeed without applying it twice; moto does not.
+        self._transactions: dict[str, tuple[str, list[Any], list[bytes]]] = {}
 
     @property
     def endpoint(self) -> str:
@@ -40,8 +49,27 @@ class EmbeddedDynamoDB:
 
     def _serialised(self, app: Any) -> Any:
         def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            token = _transaction_token(environ, body)
             with self._lock:
-                return list(app(environ, start_response))
+                if token and token in self._transactions:
+                    status, headers, answer = self._transactions[token]
+                    start_response(status, headers)
+                    return answer
+                captured: list[Any] = []
+
+                def capture(status: str, headers: list[Any], *args: Any) -> Any:
+                    captured[:] = [status, headers]
+                    return start_response(status, headers, *args)
+
+                answer = list(app(environ, capture))
+                if token and captured[0].startswith("200"):
+                    self._transactions[token] = (captured[0], captured[1], answer)
+                    if len(self._transactions) > _REMEMBERED_TRANSACTIONS:
+                        # Dicts keep insertion order: forget the oldest.
+                        del self._transactions[next(iter(self._transactions))]
+                return answer
 
         return application
 
@@ -62,6 +90,16 @@ class EmbeddedDynamoDB:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
+
+
+def _transaction_token(environ: dict[str, Any], body: bytes) -> str | None:
+    if not environ.get("HTTP_X_AMZ_TARGET", "").endswith(".TransactWriteItems"):
+        return None
+    try:
+        token = json.loads(body).get("ClientRequestToken")
+    except ValueError:
+        return None
+    return token if isinstance(token, str) else None
 
 
 def client(endpoint: str) -> Any:

@@ -39,13 +39,17 @@ def random_base62(length: int) -> str:
     return "".join(secrets.choice(_BASE62) for _ in range(length))
 
 
-def _checksum(prefix_and_secret: str) -> str:
-    value = zlib.crc32(prefix_and_secret.encode())
+def base62(value: int, length: int) -> str:
+    """``value`` as exactly ``length`` base62 digits (the lowest ones, if it has more)."""
     digits = []
-    for _ in range(_CHECKSUM_LENGTH):
+    for _ in range(length):
         value, rest = divmod(value, 62)
         digits.append(_BASE62[rest])
     return "".join(reversed(digits))
+
+
+def _checksum(prefix_and_secret: str) -> str:
+    return base62(zlib.crc32(prefix_and_secret.encode()), _CHECKSUM_LENGTH)
 
 
 def generate_key(mode: str) -> str:

@@ -3,12 +3,14 @@
 Every operation takes the caller's tenant; data access stores and reads under it only.
 """
 
+import hashlib
+import json
 import re
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from leads_domain.api_keys import Tenant, random_base62
+from leads_domain.api_keys import Tenant, base62, random_base62
 from leads_domain.data import leads_table
 from leads_domain.errors import (
     Conflict,
@@ -115,16 +117,35 @@ def create_lead(
     return VersionedLead(answer["lead"], answer["etag"])
 
 
-def _insert_new_lead(tenant: Tenant, sent: dict[str, Any]) -> VersionedLead:
+def _insert_new_lead(
+    tenant: Tenant, sent: dict[str, Any], lead_id: str | None = None
+) -> VersionedLead:
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
     if fields.get("lead_name") is None:
         fields["lead_name"] = derived_lead_name(fields)
     timestamp = now()
-    lead = {"id": new_lead_id(), "created_at": timestamp, "updated_at": timestamp, **fields}
-    leads_table.insert(tenant, lead)
+    lead = {"id": lead_id or new_lead_id(), "created_at": timestamp, "updated_at": timestamp}
+    lead.update(fields)
+    try:
+        leads_table.insert(tenant, lead)
+    except Conflict:
+        # An earlier attempt of this idempotent create stored the lead, then failed to record
+        # its answer: that lead is the answer.
+        existing = leads_table.get(tenant, lead_id) if lead_id else None
+        if existing is None:
+            raise
+        return versioned(existing)
     return versioned({**lead, "version": leads_table.FIRST_VERSION})
+
+
+def _idempotent_lead_id(request: dict[str, Any]) -> str:
+    """The same id for every attempt of one idempotent create (tenant, key and body), so an
+    attempt that finds its lead already stored cannot make a second one."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"))
+    number = int.from_bytes(hashlib.sha256(canonical.encode()).digest()[:18])
+    return "lead_" + base62(number, 24)
 
 
 def _create_once(request: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +188,7 @@ def _idempotent_create() -> Any:
     )
     def create(request: dict[str, Any]) -> dict[str, Any]:
         tenant = Tenant(*request["tenant"])
-        lead, etag = _insert_new_lead(tenant, request["fields"])
+        lead, etag = _insert_new_lead(tenant, request["fields"], _idempotent_lead_id(request))
         return {"lead": lead, "etag": etag}
 
     return create

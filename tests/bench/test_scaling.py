@@ -1,0 +1,103 @@
+"""SCALING.md's numbers cannot drift from the code: `python -m bench.scaling` runs, and what it
+prints is exactly SCALING.md's generated section. Nothing is timed: the script measures
+capacity units and runs a seeded simulation, so its output is the same on every machine."""
+
+import difflib
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def scaling() -> ModuleType:
+    """bench.scaling, imported from the project root (the benchmark is not an installed package,
+    and tests/bench would otherwise pass for a namespace package called bench)."""
+    if getattr(sys.modules.get("bench"), "__file__", "") is None:
+        del sys.modules["bench"]  # a namespace package: tests/bench, not the benchmark
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(ROOT))
+        return importlib.import_module("bench.scaling")
+
+
+def run_script() -> str:
+    """`python -m bench.scaling` in an environment without this test session's settings (the
+    script configures its own, as the benchmark does)."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "POWERTOOLS_")) and not name.endswith("_TABLE_NAME")
+    }
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.scaling"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-5000:]
+    return process.stdout
+
+
+def test_scaling_md_is_what_the_script_prints(scaling: ModuleType) -> None:
+    printed = run_script().strip("\n")
+    written = scaling.section_of((ROOT / "SCALING.md").read_text())
+    diff = "\n".join(
+        difflib.unified_diff(
+            written.splitlines(), printed.splitlines(), "SCALING.md", "bench.scaling", lineterm=""
+        )
+    )
+    assert written == printed, (
+        "SCALING.md is out of date: run .venv/bin/python -m bench.scaling --write\n" + diff
+    )
+    # Everything the document relies on is there.
+    for title in (
+        "### Headline",
+        "### Where each limit bites",
+        "### Measured capacity per operation",
+        "### Counter conflicts, one tenant, simulated",
+        "### Sharded counter",
+        "### Write-sharded index",
+        "### Both sharded N ways",
+        "### Limits",
+        "### Assumptions",
+    ):
+        assert title in printed, title
+    # The measured create is the benchmark's: 5 write units, 2 of them on the counter.
+    (create,) = [
+        line
+        for line in printed.splitlines()
+        if line.startswith("| create ") and "TransactWriteItems" in line
+    ]
+    cells = [cell.strip() for cell in create.strip("|").split("|")]
+    assert cells[1:4] == ["TransactWriteItems", "0 / 5", "0 / 2"], cells
+
+
+def test_the_generated_section_is_replaced_in_place(scaling: ModuleType) -> None:
+    text = f"intro\n\n{scaling.BEGIN}\n\nold\n\n{scaling.END}\n\nafter\n"
+    replaced = scaling.with_section(text, "new")
+    assert replaced == f"intro\n\n{scaling.BEGIN}\n\nnew\n\n{scaling.END}\n\nafter\n"
+    assert scaling.section_of(replaced) == "new"
+
+
+def test_counter_simulation_follows_the_retry_policy(scaling: ModuleType) -> None:
+    # Rare writes almost never meet: about rate x hold of the attempts conflict.
+    quiet = scaling.simulate_counter(1, 0.010, transactions=2_000)
+    assert quiet.conflicted_attempts < 0.03
+    assert quiet.failed == 0
+    # Past one transaction per hold time the counter is always busy: most writes give up
+    # after leads_table's attempts, and none tries more often than that.
+    saturated = scaling.simulate_counter(400, 0.010, transactions=2_000)
+    assert saturated.failed > 0.5
+    assert saturated.attempts <= scaling.leads_table._TRANSACTION_ATTEMPTS
+    # Shards split the load: 4 shards at 4x the rate conflict about as often as one.
+    one = scaling.simulate_counter(20, 0.010, transactions=4_000)
+    four = scaling.simulate_counter(80, 0.010, shards=4, transactions=4_000)
+    assert abs(one.conflicted_attempts - four.conflicted_attempts) < 0.05

@@ -4,34 +4,21 @@ leads_domain in this process pointed at it, and the example key and lead of even
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
 from bench import events, handlers
 from bench.environment import template
+from leads_cli import examples
 from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
-from leads_domain import api_keys, logic
+from leads_domain import logic
 from leads_domain.api_keys import Tenant
-from leads_domain.data import clients, keys_table, leads_table
-from leads_domain.errors import Conflict
+from leads_domain.data import clients
 from leads_domain.settings import get_settings
 
 _BATCH = 25  # BatchWriteItem's limit
-# The example lead: the same one the packaging tests seed for the events/ files.
-EXAMPLE_LEAD = {
-    "id": events.EXAMPLE_LEAD_ID,
-    "created_at": events.SEEDED_AT,
-    "updated_at": events.SEEDED_AT,
-    "lead_name": "Grace Hopper",
-    "company_name": "Example Corp",
-    "lead_owner": "__user",
-    "status": "Lead",
-    "unsubscribed": False,
-    "blog_subscriber": False,
-    "disabled": False,
-}
 
 
 @dataclass(frozen=True)
@@ -64,24 +51,9 @@ def local_dynamodb() -> Iterator[LocalDynamoDB]:
         server.stop()
 
 
-def seed_example_key() -> None:
-    key = events.example_key()
-    keys_table.put_key(
-        {
-            "digest": api_keys.digest(key),
-            "key_id": events.EXAMPLE_KEY_ID,
-            "account": events.EXAMPLE_TENANT.account,
-            "mode": events.EXAMPLE_TENANT.mode,
-            "created_at": events.SEEDED_AT,
-            "last4": key[-4:],
-        }
-    )
-
-
-def ensure_example_lead() -> None:
-    """The example lead exists (again, after a delete), written by leads_domain itself."""
-    with suppress(Conflict):
-        leads_table.insert(events.EXAMPLE_TENANT, EXAMPLE_LEAD)
+# The example key and lead of events/, seeded by the same code as `leads examples`.
+seed_example_key = examples.seed_example_key
+ensure_example_lead = examples.seed_example_lead
 
 
 @contextmanager

@@ -7,12 +7,14 @@ from functools import cache
 from typing import Any
 
 from bench.environment import EVENTS
+from leads_cli.examples import (  # noqa: F401 (the bench reads them from here)
+    EXAMPLE_KEY,
+    EXAMPLE_KEY_ID,
+    EXAMPLE_LEAD_ID,
+    EXAMPLE_TENANT,
+    SEEDED_AT,
+)
 from leads_domain.api_keys import Tenant
-
-EXAMPLE_TENANT = Tenant("acct_example", "test")
-EXAMPLE_LEAD_ID = "lead_example0000000000000001"
-EXAMPLE_KEY_ID = "key_example000000001"
-SEEDED_AT = "2025-01-15T09:00:00.000000Z"
 
 
 @cache
@@ -29,7 +31,7 @@ def event(folder: str) -> dict[str, Any]:
 
 
 def example_key() -> str:
-    return str(event("authorizer")["authorizationToken"]).removeprefix("Bearer ")
+    return EXAMPLE_KEY
 
 
 def function_overrides(logical_id: str) -> dict[str, str]:

@@ -8,9 +8,17 @@ from typing import Any
 import pytest
 
 from leads_cli import template as template_module
+from leads_cli.examples import (
+    EXAMPLE_KEY,
+    EXAMPLE_KEY_ID,
+    EXAMPLE_LEAD,
+    EXAMPLE_LEAD_ID,
+    EXAMPLE_TENANT,
+    SEEDED_AT,
+    seed_examples,
+)
 from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
-from leads_domain.data import keys_table, leads_table
+from leads_domain.data import leads_table
 from leads_domain.settings import get_settings
 from support import EVENTS, FUNCTIONS, FakeContext, load_function
 
@@ -22,44 +30,6 @@ REST_EVENTS = [name for name in FUNCTION_NAMES if name != "authorizer"]
 
 def read_event(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / f"{name}.json").read_text())
-
-
-EXAMPLE_KEY = read_event("authorizer")["authorizationToken"].removeprefix("Bearer ")
-EXAMPLE_KEY_ID = "key_example000000001"
-EXAMPLE_TENANT = Tenant("acct_example", "test")
-EXAMPLE_LEAD_ID = "lead_example0000000000000001"
-SEEDED_AT = "2025-01-15T09:00:00.000000Z"
-EXAMPLE_LEAD = {
-    "id": EXAMPLE_LEAD_ID,
-    "created_at": SEEDED_AT,
-    "updated_at": SEEDED_AT,
-    "lead_name": "Grace Hopper",
-    "first_name": "Grace",
-    "last_name": "Hopper",
-    "company_name": "Example Corp",
-    "email_id": "grace@example.com",
-    "lead_owner": "__user",
-    "status": "Lead",
-    "unsubscribed": False,
-    "blog_subscriber": False,
-    "disabled": False,
-}
-
-
-def seed_examples() -> None:
-    """The example key (its digest only) and the example lead, as events/README.md seeds them."""
-    keys_table.put_key(
-        {
-            "digest": api_keys.digest(EXAMPLE_KEY),
-            "key_id": EXAMPLE_KEY_ID,
-            "account": EXAMPLE_TENANT.account,
-            "mode": EXAMPLE_TENANT.mode,
-            "name": "events/ example key",
-            "created_at": SEEDED_AT,
-            "last4": EXAMPLE_KEY[-4:],
-        }
-    )
-    leads_table.insert(EXAMPLE_TENANT, dict(EXAMPLE_LEAD))
 
 
 def logical_ids() -> dict[str, str]:

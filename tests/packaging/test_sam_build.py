@@ -17,10 +17,13 @@ import pytest
 from leads_cli import template as template_module
 from leads_cli.build import BuildError, runtime_python
 from leads_cli.build import build as build_artifact
+from leads_cli.examples import (
+    EXAMPLE_KEY_ID,
+    EXAMPLE_LEAD_ID,
+    seed_examples,
+)
 from leads_cli.local_dynamodb import EmbeddedDynamoDB, create_tables
-from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
-from leads_domain.data import clients, keys_table, leads_table
+from leads_domain.data import clients
 from leads_domain.settings import get_settings
 
 pytestmark = pytest.mark.sam
@@ -36,14 +39,6 @@ FOLDERS = {
 
 def read_event(name: str) -> dict[str, Any]:
     return json.loads((EVENTS / f"{name}.json").read_text())
-
-
-# The same example key and lead as tests/handlers/test_events.py and events/README.md.
-EXAMPLE_KEY = read_event("authorizer")["authorizationToken"].removeprefix("Bearer ")
-EXAMPLE_KEY_ID = "key_example000000001"
-EXAMPLE_TENANT = Tenant("acct_example", "test")
-EXAMPLE_LEAD_ID = "lead_example0000000000000001"
-SEEDED_AT = "2025-01-15T09:00:00.000000Z"
 
 
 @pytest.fixture(scope="module")
@@ -81,31 +76,7 @@ def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
     create_tables(client, TEMPLATE)
-    keys_table.put_key(
-        {
-            "digest": api_keys.digest(EXAMPLE_KEY),
-            "key_id": EXAMPLE_KEY_ID,
-            "account": EXAMPLE_TENANT.account,
-            "mode": EXAMPLE_TENANT.mode,
-            "created_at": SEEDED_AT,
-            "last4": EXAMPLE_KEY[-4:],
-        }
-    )
-    leads_table.insert(
-        EXAMPLE_TENANT,
-        {
-            "id": EXAMPLE_LEAD_ID,
-            "created_at": SEEDED_AT,
-            "updated_at": SEEDED_AT,
-            "lead_name": "Grace Hopper",
-            "company_name": "Example Corp",
-            "lead_owner": "__user",
-            "status": "Lead",
-            "unsubscribed": False,
-            "blog_subscriber": False,
-            "disabled": False,
-        },
-    )
+    seed_examples()
     yield embedded_dynamodb
     # moto's tables live in this process: leave none for the next test on this worker.
     for table in client.list_tables()["TableNames"]:

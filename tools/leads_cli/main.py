@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--build-dir", type=Path, default=Path(".aws-sam/build"))
     build.set_defaults(run=_build)
 
+    examples = commands.add_parser(
+        "examples", help="create the tables and seed the key and lead the events/ files use"
+    )
+    examples.add_argument("--endpoint-url", required=True, help="a local DynamoDB endpoint")
+    examples.set_defaults(run=_examples)
+
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
     create = key_commands.add_parser("create", help="make a key; it is printed once")
@@ -137,6 +143,22 @@ def _build(args: argparse.Namespace) -> int:
         print(f"leads: {error}", file=sys.stderr)
         return 1
     print(f"built {args.build_dir} (with bytecode); next: sam deploy")
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    from leads_cli.examples import EXAMPLE_KEY_ID, EXAMPLE_LEAD_ID, seed_examples
+    from leads_cli.local_dynamodb import client, create_tables
+
+    for name, value in template_module.load().functions["CreateLeadFunction"].environment.items():
+        if name.endswith("_TABLE_NAME"):
+            os.environ[name] = value
+    from leads_cli.keys import use_table
+
+    use_table(endpoint_url=args.endpoint_url, table=None, stack=None, region=None)
+    create_tables(client(args.endpoint_url), template_module.load())
+    seed_examples()
+    print(f"seeded {EXAMPLE_KEY_ID} and {EXAMPLE_LEAD_ID} at {args.endpoint_url}")
     return 0
 
 

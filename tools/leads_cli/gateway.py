@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import ModuleType
 from typing import Any
@@ -425,8 +426,14 @@ class _Handler(BaseHTTPRequestHandler):
             return gateway.gateway_response(
                 "REQUEST_TOO_LARGE", str(uuid.uuid4()), "Request Too Long"
             )
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit():
+        if self.headers.get("Transfer-Encoding"):
+            # Bodies must say their length up front; chunked uploads are not taken.
+            return gateway.gateway_response(
+                "DEFAULT_4XX", str(uuid.uuid4()), "Length Required", status=411
+            )
+        lengths = self.headers.get_all("Content-Length") or ["0"]
+        length = lengths[0]
+        if len(set(lengths)) > 1 or not length.isdigit():
             return gateway.gateway_response(
                 "DEFAULT_4XX", str(uuid.uuid4()), "Invalid Content-Length", status=400
             )
@@ -450,13 +457,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own refusals (a request line or header too long, too many headers,
-        a malformed request) in the API's error shape, as API Gateway would answer them."""
-        answer = self.server.gateway.gateway_response(
-            "DEFAULT_4XX" if code < 500 else "DEFAULT_5XX",
-            str(uuid.uuid4()),
-            message or "Bad Request",
-            status=code,
-        )
+        a malformed request) in the API's error shape, as API Gateway would answer them. A
+        method no route has (TRACE, a lower-case verb) is a route API Gateway does not know."""
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            answer = self.server.gateway.gateway_response(
+                "MISSING_AUTHENTICATION_TOKEN", str(uuid.uuid4()), "Missing Authentication Token"
+            )
+        else:
+            answer = self.server.gateway.gateway_response(
+                "DEFAULT_4XX" if code < 500 else "DEFAULT_5XX",
+                str(uuid.uuid4()),
+                message or "Bad Request",
+                status=code,
+            )
         self.close_connection = True
         with contextlib.suppress(OSError):  # the client may already have gone
             self._send(answer)

@@ -43,6 +43,12 @@ _MAX_IF_MATCH_VERSIONS = 10
 
 # Idempotency-Key: as Stripe, up to 255 characters, remembered for 24 hours per tenant.
 IDEMPOTENCY_KEY_LENGTH = 255
+# What an HTTP header value may hold: visible ASCII, with spaces and tabs only inside (HTTP
+# drops a value's outer white space).
+IDEMPOTENCY_KEY_PATTERN = (
+    rf"^[\x21-\x7e](?:[\t\x20-\x7e]{{0,{IDEMPOTENCY_KEY_LENGTH - 2}}}[\x21-\x7e])?$"
+)
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
 
 
@@ -103,9 +109,9 @@ def create_lead(
     an IdempotencyError."""
     if idempotency_key is None:
         return _insert_new_lead(tenant, sent)
-    if not 1 <= len(idempotency_key) <= IDEMPOTENCY_KEY_LENGTH or not idempotency_key.isprintable():
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
         raise InvalidRequest(
-            f"Idempotency-Key must be 1-{IDEMPOTENCY_KEY_LENGTH} printable characters.",
+            f"Idempotency-Key must be 1-{IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.",
             param="Idempotency-Key",
         )
     if lambda_context is not None:

@@ -6,7 +6,6 @@ bounds every string so that no request can build an item DynamoDB would refuse. 
 are not checked: the reference's own examples are plain strings.
 """
 
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
@@ -24,8 +23,6 @@ from leads_domain.fields import (
     URL_LENGTH,
 )
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def _storable(name: str, value: Any) -> str | None:
     """Why DynamoDB could not store this validated value, or None. Checked here rather than
@@ -36,18 +33,33 @@ def _storable(name: str, value: Any) -> str | None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return "must be valid Unicode (no lone surrogates)"
-        # NUL and other control characters (tab and line breaks aside) are never data here.
-        if _CONTROL_CHARACTERS.search(value):
-            return "must not contain control characters"
     elif isinstance(value, float) and value and abs(value) < SMALLEST_NUMBER:
         return f"must be 0 or at least {SMALLEST_NUMBER} in magnitude"
     return None
 
 
-_TEXT = Annotated[str, Field(max_length=TEXT_LENGTH)]
-_URL = Annotated[str, Field(max_length=URL_LENGTH)]
-# int first, so 0 stays 0 in the response rather than 0.0.
-_NUMBER = Annotated[int | float, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT)]
+# NUL and other control characters (tab and line breaks aside) are never data here; as a
+# pattern, the rule is also in the OpenAPI document, where clients and fuzzers see it.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_TEXT = Annotated[str, Field(max_length=TEXT_LENGTH, pattern=NO_CONTROL_CHARACTERS)]
+_URL = Annotated[str, Field(max_length=URL_LENGTH, pattern=NO_CONTROL_CHARACTERS)]
+# int first, so 0 stays 0 in the response rather than 0.0. Bounds on each branch, so that
+# the JSON schema says them as minimum/maximum. DynamoDB stores no non-zero number smaller in
+# magnitude than 1e-130 (checked in parse_fields; said in the schema for clients).
+_TOO_SMALL = {
+    "allOf": [
+        {"exclusiveMinimum": -SMALLEST_NUMBER},
+        {"exclusiveMaximum": SMALLEST_NUMBER},
+        {"not": {"const": 0}},
+    ]
+}
+_NUMBER = (
+    Annotated[int, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT)]
+    | Annotated[
+        float,
+        Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT, json_schema_extra={"not": _TOO_SMALL}),
+    ]
+)
 
 
 def field_type(name: str) -> Any:
@@ -99,6 +111,8 @@ def _invalid(error: ValidationError) -> InvalidRequest:
             f"'{param}' must be {_EXPECTED[param]}, not {_json_type(first['input'])}.",
             param=param,
         )
+    if first["type"] == "string_pattern_mismatch":
+        return InvalidRequest(f"'{param}' must not contain control characters.", param=param)
     return InvalidRequest(f"Invalid '{param}': {first['msg']}.", param=param)
 
 

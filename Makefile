@@ -12,7 +12,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help run test test-fast lint format build deploy bench bench-quick clean
+.PHONY: help run test test-fast fuzz lint format build deploy bench bench-quick clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,10 @@ bench: $(VENV)/.installed $(SAM_VENV)/.installed ## Benchmarks: cold start, warm
 
 bench-quick: $(VENV)/.installed $(SAM_VENV)/.installed ## A tiny benchmark run (make test runs one too)
 	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/python -m bench.run --quick
+
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed ## A long schemathesis run (new seed; FUZZ_SEED=N replays one)
+	LEADS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LEADS_FUZZ_SEED=$(FUZZ_SEED) $(VENV)/bin/pytest -p no:cacheprovider tests/fuzz
 
 lint: $(VENV)/.installed ## ruff and mypy
 	$(VENV)/bin/ruff check .

@@ -47,7 +47,7 @@ bench-quick: $(VENV)/.installed $(SAM_VENV)/.installed ## A tiny benchmark run (
 
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(VENV)/.installed ## A long schemathesis run (new seed; FUZZ_SEED=N replays one)
-	LEADS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LEADS_FUZZ_SEED=$(FUZZ_SEED) $(VENV)/bin/pytest -p no:cacheprovider tests/fuzz
+	LEADS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) LEADS_FUZZ_SEED=$(FUZZ_SEED) $(VENV)/bin/pytest -n 2 -p no:cacheprovider tests/fuzz $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff and mypy
 	$(VENV)/bin/ruff check .
@@ -65,4 +65,4 @@ deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfi
 	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)
 
 clean: ## Remove virtualenvs and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -114,3 +114,9 @@ def test_ids_that_cannot_be_leads_are_404_without_a_read(dynamodb, tenant, monke
         )
         assert status == 404 and body["error"]["code"] == "resource_missing"
         assert len(body["error"]["message"]) < 200
+
+
+def test_a_missing_lead_is_404_whatever_if_match_says(dynamodb, tenant):
+    for if_match in ("garbage", '"v1"'):
+        assert patch(tenant, "lead_missing", {"city": "A"}, if_match=if_match)[0] == 404
+        assert delete(tenant, "lead_missing", if_match)[0] == 404

@@ -421,7 +421,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _too_large_or_malformed(self) -> Answer | None:
         """What API Gateway answers before any route is looked at, if anything."""
         gateway = self.server.gateway
-        header_bytes = sum(len(name) + len(value) for name, value in self.headers.items())
+        header_bytes = len(self.requestline) + sum(
+            len(name) + len(value) for name, value in self.headers.items()
+        )
         if header_bytes > MAX_HEADER_BYTES:
             return gateway.gateway_response(
                 "REQUEST_TOO_LARGE", str(uuid.uuid4()), "Request Too Long"

@@ -248,10 +248,10 @@ def update_lead(
     if not LEAD_ID.fullmatch(lead_id):
         raise _not_found(lead_id)
     expected = expected_versions(if_match)
-    if expected == ():
-        raise _precondition_failed()
     changes = {name: DEFAULTS.get(name) if value is None else value for name, value in sent.items()}
-    if not sent or _may_need_derived_name(sent):
+    # An If-Match that names no version can only fail, but a missing lead is still a 404:
+    # the read decides which.
+    if not sent or _may_need_derived_name(sent) or expected == ():
         return _read_then_update(tenant, lead_id, changes, expected)
     try:
         return versioned(_apply(tenant, lead_id, changes, expected or ()))
@@ -312,6 +312,9 @@ def delete_lead(tenant: Tenant, lead_id: str, if_match: str | None = None) -> di
         raise _not_found(lead_id)
     expected = expected_versions(if_match)
     if expected == ():
+        # It can only fail; a missing lead is still a 404.
+        if leads_table.get(tenant, lead_id) is None:
+            raise _not_found(lead_id)
         raise _precondition_failed()
     try:
         leads_table.delete(tenant, lead_id, expected or ())

@@ -101,9 +101,15 @@ def parse_fields(body: Any) -> dict[str, Any]:
 
 
 def _invalid(error: ValidationError) -> InvalidRequest:
-    first = error.errors(include_url=False)[0]
+    errors = error.errors(include_url=False)
+    first = errors[0]
+    # A union reports every branch: a float out of bounds first fails the int branch's type.
+    if first["type"] == "int_type" and isinstance(first["input"], float):
+        first = next((e for e in errors if not e["type"].endswith("_type")), first)
     # Bodies are flat, so the field is the first part of the location (unions add more).
     param = str(first["loc"][0])[:100] if first["loc"] else None
+    if param is None:  # the body itself, e.g. a key that is not valid Unicode
+        return InvalidRequest(f"Invalid request body: {first['msg']}.", code="body_invalid")
     if first["type"] == "extra_forbidden":
         return InvalidRequest(f"Unknown field '{param}'.", param=param, code="parameter_unknown")
     if first["type"].endswith("_type") and param in _EXPECTED:

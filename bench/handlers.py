@@ -2,7 +2,6 @@
 variables, Powertools logging at INFO and metrics on (both write to stdout, as in Lambda), and
 tracing off (there is no X-Ray daemon to send to)."""
 
-import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from bench.environment import ROOT, template
+from leads_cli.gateway import import_file
 from leads_domain.settings import get_settings
 
 # What is on while handlers run in-process; RESULTS.md repeats it.
@@ -35,12 +35,7 @@ def configure() -> None:
 @cache
 def load(folder: str) -> ModuleType:
     """functions/<folder>/app.py as a module of its own (every function's file is app.py)."""
-    path = ROOT / "functions" / folder / "app.py"
-    spec = importlib.util.spec_from_file_location(f"bench_function_{folder}", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_file(ROOT / "functions" / folder / "app.py", f"bench_function_{folder}")
 
 
 class LambdaContext:

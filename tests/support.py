@@ -1,12 +1,12 @@
 """Helpers for calling the functions in-process with the events API Gateway would send."""
 
-import importlib.util
 import json
 import uuid
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from leads_cli.gateway import import_file
 from leads_domain.api_keys import Tenant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,11 +19,7 @@ _loaded: dict[str, ModuleType] = {}
 def load_function(name: str) -> ModuleType:
     """functions/<name>/app.py as a module of its own (every function's file is app.py)."""
     if name not in _loaded:
-        spec = importlib.util.spec_from_file_location(f"fn_{name}", FUNCTIONS / name / "app.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _loaded[name] = module
+        _loaded[name] = import_file(FUNCTIONS / name / "app.py", f"fn_{name}")
     return _loaded[name]
 
 

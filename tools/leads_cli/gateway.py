@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -39,6 +40,16 @@ MAX_HEADER_BYTES = 10 * 1024
 ACCOUNT_ID = "123456789012"
 API_ID = "local"
 REGION = "us-east-1"
+
+
+def import_file(path: Path, name: str) -> ModuleType:
+    """A handler file as a module of its own name: every function's file is app.py, so they
+    cannot share Python's module cache by file name."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class LambdaContext:
@@ -68,10 +79,7 @@ class LocalFunction:
         self._lock = threading.Lock()
         module_name, _, self._handler_name = function.handler.rpartition(".")
         path = function.code_uri / f"{module_name.replace('.', '/')}.py"
-        spec = importlib.util.spec_from_file_location(f"local_fn_{function.logical_id}", path)
-        assert spec and spec.loader, f"cannot load {path}"
-        self._module: ModuleType = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(self._module)
+        self._module = import_file(path, f"local_fn_{function.logical_id}")
 
     def invoke(self, event: dict[str, Any]) -> Any:
         handler = getattr(self._module, self._handler_name)

@@ -20,10 +20,9 @@ def use_table(
     if endpoint_url:
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
     if endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"):
-        # A local DynamoDB accepts any credentials; don't make people invent some.
-        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
-        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
-        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        from leads_cli.local_dynamodb import use_local_credentials
+
+        use_local_credentials()
     if stack:
         table = stack_keys_table(stack)
     table = table or os.environ.get("API_KEYS_TABLE_NAME") or LOCAL_KEYS_TABLE

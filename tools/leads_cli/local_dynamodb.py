@@ -102,9 +102,14 @@ def _transaction_token(environ: dict[str, Any], body: bytes) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def client(endpoint: str) -> Any:
+def use_local_credentials() -> None:
+    """A local DynamoDB accepts any credentials; nobody should have to invent some."""
     for name, value in LOCAL_CREDENTIALS.items():
         os.environ.setdefault(name, value)
+
+
+def client(endpoint: str) -> Any:
+    use_local_credentials()
     return botocore.session.get_session().create_client(
         "dynamodb", endpoint_url=endpoint, region_name="us-east-1"
     )

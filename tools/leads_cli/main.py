@@ -80,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway, LocalApiServer
     from leads_cli.keys import create_key
-    from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
+    from leads_cli.local_dynamodb import (
+        EmbeddedDynamoDB,
+        client,
+        create_tables,
+        use_local_credentials,
+    )
 
     overrides = []
     for item in args.parameter:
@@ -93,8 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
     if not endpoint:
         embedded = EmbeddedDynamoDB().start()
         endpoint = embedded.endpoint
-    for name, value in LOCAL_CREDENTIALS.items():
-        os.environ.setdefault(name, value)
+    use_local_credentials()
     # Function logs are quiet locally unless asked for: one line per request is the log.
     parameters = {"LogLevel": "WARNING", **dict(overrides), "DynamoDbEndpointUrl": endpoint}
     template = template_module.load(args.template.resolve(), tuple(sorted(parameters.items())))

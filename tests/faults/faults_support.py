@@ -10,6 +10,7 @@ that are not faulted are served by moto as usual.
 
 import contextlib
 import json
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -298,6 +299,8 @@ def assert_error(answer: Answer, status: int, type_: str, code: str) -> dict[str
 
 
 def assert_no_internals(text: str) -> None:
+    # Lead ids are random base62: one may spell "Moto" or "line" by chance, and says nothing.
+    text = re.sub(r"lead_[0-9A-Za-z]+", "lead_…", text)
     leaked = [word for word in internals() if word.lower() in text.lower()]
     assert not leaked, f"internals {leaked} in {text!r}"
 

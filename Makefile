@@ -15,7 +15,7 @@ export SAM_CLI_TELEMETRY := 0
 .PHONY: help run test test-fast fuzz lint format build deploy bench bench-quick clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml layers/domain/requirements.txt requirements-dev.txt
 	@test -n "$(RUNTIME_PYTHON)" || { echo "python3.13 (the Lambda runtime) is needed: pyenv install 3.13"; exit 1; }
@@ -33,11 +33,12 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
 	$(VENV)/bin/leads serve --port $(PORT)
 
-test: $(VENV)/.installed $(SAM_VENV)/.installed ## Run every test tier (unit, handler, HTTP, template, packaging)
+test: $(VENV)/.installed $(SAM_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template packaging bench
 	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
-test-fast: $(VENV)/.installed ## Unit, handler and HTTP tests only (no sam)
-	$(VENV)/bin/pytest -n 2 -m "not sam" $(PYTEST_ARGS)
+FAST_TIERS := tests/unit tests/data tests/handlers tests/contract
+test-fast: $(VENV)/.installed ## The inner loop, under a minute: unit, data, handlers, contract (no slow tests)
+	$(VENV)/bin/pytest -n 2 -m "not slow and not sam" $(FAST_TIERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed $(SAM_VENV)/.installed ## Benchmarks: cold start, warm, DynamoDB capacity, size -> bench/RESULTS.md
 	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/python -m bench.run

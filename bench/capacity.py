@@ -22,9 +22,9 @@ from bench.environment import template
 from bench.meter import Bill, CapacityMeter
 from bench.report import Section, Table, Target, ratio, units
 from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
 from leads_domain.data import clients, leads_table
 from leads_domain.settings import get_settings
+from leads_domain.tenancy import Tenant
 
 PAGE = 20
 OFFSETS = (0, 100, 1000)

@@ -2,21 +2,19 @@
 leads_domain in this process pointed at it, and the example key and lead of events/."""
 
 import os
-import sys
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from unittest import mock
 
 from bench import events, handlers
 from bench.environment import template
 from leads_cli import examples
 from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
-from leads_domain import logic
-from leads_domain.api_keys import Tenant
+from leads_domain.container import forget_all
 from leads_domain.data import clients
-from leads_domain.settings import get_settings
+from leads_domain.logic import leads
+from leads_domain.tenancy import Tenant
 
 _BATCH = 25  # BatchWriteItem's limit
 
@@ -34,8 +32,7 @@ def point_domain_at(endpoint: str) -> None:
     handlers.configure()
     os.environ.update(LOCAL_CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
-    clients.dynamodb.cache_clear()
-    get_settings.cache_clear()
+    forget_all()
 
 
 @contextmanager
@@ -47,7 +44,7 @@ def local_dynamodb() -> Iterator[LocalDynamoDB]:
         create_tables(raw, template())
         yield LocalDynamoDB(server.endpoint, raw)
     finally:
-        clients.dynamodb.cache_clear()
+        forget_all()
         server.stop()
 
 
@@ -58,19 +55,13 @@ ensure_example_lead = examples.seed_example_lead
 
 @contextmanager
 def domain_client(replacement: Any) -> Iterator[None]:
-    """leads_domain's DynamoDB client replaced. Its data modules import the `dynamodb()`
-    accessor by name, so every module holding that accessor gets one that answers
-    `replacement`."""
-    accessor = clients.dynamodb
-    holders = [
-        module
-        for name, module in list(sys.modules.items())
-        if name.startswith("leads_domain") and getattr(module, "dynamodb", None) is accessor
-    ]
-    with ExitStack() as stack:
-        for module in holders:
-            stack.enter_context(mock.patch.object(module, "dynamodb", lambda: replacement))
+    """leads_domain's DynamoDB client replaced by ``replacement`` while the block runs."""
+    real = clients.dynamodb()
+    clients.dynamodb.use(replacement)
+    try:
         yield
+    finally:
+        clients.dynamodb.use(real)
 
 
 class RecordingClient:
@@ -91,7 +82,7 @@ def created_leads(tenant: Tenant, body: Any, count: int) -> RecordingClient:
     recorder = RecordingClient()
     with domain_client(recorder):
         for _ in range(count):
-            recorder.lead_ids.append(logic.create_lead(tenant, body).lead["id"])
+            recorder.lead_ids.append(leads.create_lead(tenant, body).lead["id"])
     return recorder
 
 

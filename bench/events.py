@@ -14,7 +14,7 @@ from leads_cli.examples import (  # noqa: F401 (the bench reads them from here)
     EXAMPLE_TENANT,
     SEEDED_AT,
 )
-from leads_domain.api_keys import Tenant
+from leads_domain.tenancy import Tenant
 
 
 @cache

@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.environment import ROOT, template
 from leads_cli.gateway import import_file
-from leads_domain.settings import get_settings
+from leads_domain.container import forget_all
 
 # What is on while handlers run in-process; RESULTS.md repeats it.
 POWERTOOLS = {
@@ -26,10 +26,14 @@ def configure() -> None:
     """The template's environment (table names, service name, metrics namespace, log level),
     then POWERTOOLS; before any function module is imported."""
     any_function = next(iter(template().functions.values()))
-    os.environ.update(any_function.environment)
+    # The endpoint is the benchmark's to choose (bench/database.py), not the template's empty
+    # default, which would point a client made afresh at AWS.
+    environment = dict(any_function.environment)
+    environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    os.environ.update(environment)
     os.environ.update(POWERTOOLS)
     os.environ.pop("POWERTOOLS_DEV", None)
-    get_settings.cache_clear()
+    forget_all()
 
 
 @cache

@@ -19,8 +19,8 @@ from botocore import xform_name
 from bench import events, handlers
 from bench.database import LocalDynamoDB, domain_client, seed_tenant
 from bench.report import Section, Table, Target, median, percentile, ratio
-from leads_domain.api_keys import Tenant
 from leads_domain.data import clients
+from leads_domain.tenancy import Tenant
 
 PAGE = 20
 TENANT = Tenant("acct_warm", "test")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.sam  # the benchmark runs `sam build`
+pytestmark = [pytest.mark.sam, pytest.mark.slow]  # the benchmark runs `sam build`
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(path.name for path in (ROOT / "functions").iterdir() if path.is_dir())

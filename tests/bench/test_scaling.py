@@ -96,7 +96,7 @@ def test_counter_simulation_follows_the_retry_policy(scaling: ModuleType) -> Non
     # after leads_table's attempts, and none tries more often than that.
     saturated = scaling.simulate_counter(400, 0.010, transactions=2_000)
     assert saturated.failed > 0.5
-    assert saturated.attempts <= scaling.leads_table._TRANSACTION_ATTEMPTS
+    assert saturated.attempts <= scaling.transaction_retries.ATTEMPTS
     # Shards split the load: 4 shards at 4x the rate conflict about as often as one.
     one = scaling.simulate_counter(20, 0.010, transactions=4_000)
     four = scaling.simulate_counter(80, 0.010, shards=4, transactions=4_000)

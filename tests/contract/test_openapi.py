@@ -10,7 +10,8 @@ from openapi_spec_validator import validate
 
 from leads_cli import openapi
 from leads_cli.template import load
-from support import api_event, invoke
+from support.events import api_event
+from support.functions import invoke
 
 
 def test_the_checked_in_document_is_what_the_code_generates():

@@ -7,16 +7,26 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from faults_support import FaultInjector, assert_error, call, request, stored
 
-from leads_domain import logic
-from leads_domain.api_keys import Tenant
 from leads_domain.data import leads_table
-from support import load_function
+from leads_domain.logic import leads
+from leads_domain.logic.rules import VersionedLead
+from leads_domain.tenancy import Tenant
+from support.assertions import assert_error
+from support.events import json_api_event as request
+from support.faults import FaultInjector
+from support.functions import invoke as call
+from support.functions import load_function
+from support.reference import COLLECTION
+from support.stored import Stored, counted
+from support.stored import stored as raw_stored
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics")
 
-COLLECTION = "/api/crm/lead"
+def stored(injector: FaultInjector, tenant: Tenant) -> Stored:
+    with injector.paused():
+        return raw_stored(injector.client, tenant)
+
+
 # What the exception says: the kind of detail a client must never see.
 SECRET = "arn:aws:dynamodb:us-east-1:123456789012:table/LeadsTable internal detail 7f3a"
 
@@ -25,12 +35,12 @@ SECRET = "arn:aws:dynamodb:us-east-1:123456789012:table/LeadsTable internal deta
 class Operation:
     name: str
     function: str
-    # The leads_table function that raises, called by logic during the operation.
+    # The leads_table function that raises, called during the operation.
     raises_in: str
-    event: Callable[[Tenant, logic.VersionedLead], dict[str, Any]]
+    event: Callable[[Tenant, VersionedLead], dict[str, Any]]
 
 
-def _lead_path(lead: logic.VersionedLead) -> str:
+def _lead_path(lead: VersionedLead) -> str:
     return f"{COLLECTION}/{lead.lead['id']}"
 
 
@@ -95,7 +105,7 @@ def test_an_unexpected_exception_is_500_with_a_request_id_and_a_logged_traceback
 ) -> None:
     # Given a lead, and the data layer failing in a way nobody planned for
     with injector.paused():
-        lead = logic.create_lead(tenant, {"city": "Oslo"})
+        lead = leads.create_lead(tenant, {"city": "Oslo"})
     before = stored(injector, tenant)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
@@ -110,7 +120,7 @@ def test_an_unexpected_exception_is_500_with_a_request_id_and_a_logged_traceback
         answer = call(operation.function, operation.event(tenant, lead))
 
     # Then the client gets a 500 in the error shape, with the request id and no internals
-    error = assert_error(answer, 500, "api_error", "internal_error")
+    error = assert_error(answer, 500, type_="api_error", code="internal_error")
     assert error["param"] is None
     assert SECRET not in answer.text and "7f3a" not in answer.text
     # And the log has the traceback, under that same request id
@@ -141,8 +151,8 @@ def test_an_unexpected_exception_in_an_idempotent_create_leaves_the_key_retryabl
 
     with monkeypatch.context() as patched:
         patched.setattr(leads_table, "insert", lambda *args: 1 / 0)
-        assert_error(create(), 500, "api_error", "internal_error")
+        assert_error(create(), 500, type_="api_error", code="internal_error")
 
     first, again = create(), create()
     assert first.status == again.status == 201 and first.body == again.body
-    assert leads_table.count(tenant) == 1
+    assert counted(injector.client, tenant) == 1

@@ -32,7 +32,6 @@ import os
 import random
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,13 +39,15 @@ import hypothesis
 import pytest
 import requests
 import schemathesis
-from http_support import LocalApi
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from leads_cli.template import PROJECT_ROOT
+from support.local_api import LocalApi
+
 pytestmark = pytest.mark.http
 
-OPENAPI_PATH = Path(__file__).resolve().parents[2] / "openapi.json"
+OPENAPI_PATH = PROJECT_ROOT / "openapi.json"
 DEFAULT_EXAMPLES = 100
 DEFAULT_SEED = 20240115
 
@@ -271,13 +272,13 @@ def _delete(api: LocalApi, key: str, lead_id: str) -> None:
 # One tenant per operation, shared by its examples on purpose (idempotency keys are per tenant).
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 def test_operation_conforms_to_the_document(
-    case: schemathesis.Case, fuzz_api: LocalApi, tenant_key: str
+    case: schemathesis.Case, local_api: LocalApi, tenant_key: str
 ) -> None:
     # Passed as the caller's own headers, so that schemathesis treats them as explicit: its
     # ignored_auth check then probes every operation without a key and with a wrong one.
-    response = case.call_and_validate(base_url=fuzz_api.base_url, headers=_credentials(tenant_key))
+    response = case.call_and_validate(base_url=local_api.base_url, headers=_credentials(tenant_key))
     if _created_a_lead(case, response):
-        _delete(fuzz_api, tenant_key, response.json()["id"])
+        _delete(local_api, tenant_key, response.json()["id"])
 
 
 def _generation_depends_on_answers(error: BaseException) -> bool:
@@ -296,9 +297,9 @@ LEAD_PATH = re.compile(r"/api/crm/lead/(lead_[0-9A-Za-z]+)$")
 
 
 def test_stateful_create_get_update_delete_through_links(
-    fuzz_api: LocalApi, tenant_key: str
+    local_api: LocalApi, tenant_key: str
 ) -> None:
-    other_tenant = fuzz_api.new_client().key
+    other_tenant = local_api.new_client().key
     # Ids of leads a POST answered, and what the linked operations answered for them.
     created: set[str] = set()
     deleted: set[str] = set()
@@ -310,7 +311,7 @@ def test_stateful_create_get_update_delete_through_links(
     def tenant_ids() -> set[str]:
         ids: set[str] = set()
         while True:
-            url = f"{fuzz_api.url(COLLECTION)}?limit=100&offset={len(ids)}"
+            url = f"{local_api.url(COLLECTION)}?limit=100&offset={len(ids)}"
             page = requests.get(url, headers=_credentials(tenant_key), timeout=30).json()
             ids.update(lead["id"] for lead in page["data"])
             if not page["has_more"]:
@@ -321,7 +322,7 @@ def test_stateful_create_get_update_delete_through_links(
             scenarios.append(1)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"base_url": fuzz_api.base_url, "headers": _credentials(tenant_key)}
+            return {"base_url": local_api.base_url, "headers": _credentials(tenant_key)}
 
         def validate_response(
             self,
@@ -370,7 +371,7 @@ def test_stateful_create_get_update_delete_through_links(
             # Nothing lost or doubled: the tenant's total is every lead created, less those
             # deleted, whatever order the steps came in.
             page = requests.get(
-                f"{fuzz_api.url(COLLECTION)}?limit=1",
+                f"{local_api.url(COLLECTION)}?limit=1",
                 headers=_credentials(tenant_key),
                 timeout=30,
             )
@@ -386,7 +387,7 @@ def test_stateful_create_get_update_delete_through_links(
                 )
             # Each scenario starts from an empty tenant (see _delete).
             for lead_id in expected:
-                _delete(fuzz_api, tenant_key, lead_id)
+                _delete(local_api, tenant_key, lead_id)
                 deleted.add(lead_id)
 
     for attempt in itertools.count():

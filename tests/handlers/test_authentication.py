@@ -3,16 +3,15 @@
 
 import pytest
 
-from support import FakeContext, api_event, invoke, load_function
+from support.events import api_event, authorizer_event
+from support.functions import authorize as run_authorizer
+from support.functions import invoke
 
 JSON = "application/json"
-METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/crm/lead"
 
 
 def authorize(token):
-    return load_function("authorizer").lambda_handler(
-        {"type": "TOKEN", "authorizationToken": token, "methodArn": METHOD_ARN}, FakeContext()
-    )
+    return run_authorizer(authorizer_event(token))
 
 
 def test_authorizer_allows_the_whole_api_and_passes_the_tenant(make_key, tenant):
@@ -62,12 +61,12 @@ def test_functions_check_the_key_themselves_without_authorizer_context(make_key,
 
 
 def test_an_unexpected_fault_is_500_without_internals(dynamodb, tenant, monkeypatch):
-    from leads_domain import logic
+    from leads_domain.logic import leads
 
     def explode(*_):
         raise RuntimeError("secret internals: table arn:aws:dynamodb:...")
 
-    monkeypatch.setattr(logic, "get_lead", explode)
+    monkeypatch.setattr(leads, "get_lead", explode)
     status, body, _ = invoke("get_lead", api_event("GET", "/api/crm/lead/lead_x", tenant=tenant))
     assert status == 500
     assert body["error"]["type"] == "api_error" and body["error"]["request_id"]

@@ -2,17 +2,18 @@
 
 import pytest
 
-from leads_domain.settings import get_settings
-from support import api_event, invoke, load_function
+from leads_domain.container import forget_all
+from support.events import api_event
+from support.functions import invoke, load_function
 
 
 @pytest.fixture
 def allowed_origins(monkeypatch):
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example.com, https://admin.example.com")
-    get_settings.cache_clear()
+    forget_all()
     yield
     monkeypatch.undo()
-    get_settings.cache_clear()
+    forget_all()
 
 
 def test_no_origins_configured_means_no_cors_headers(dynamodb, tenant):

@@ -3,7 +3,8 @@
 import re
 
 from leads_domain.data import leads_table
-from support import api_event, invoke
+from support.events import api_event
+from support.functions import invoke
 
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
 

@@ -17,19 +17,17 @@ from leads_cli.examples import (
     SEEDED_AT,
     seed_examples,
 )
+from leads_cli.lambda_context import LambdaContext
 from leads_domain import api_keys
+from leads_domain.container import forget_all
 from leads_domain.data import leads_table
-from leads_domain.settings import get_settings
-from support import EVENTS, FUNCTIONS, FakeContext, load_function
+from support.events import EVENTS, sample_event
+from support.functions import function_names, load_function
 
 ENV_FILE = EVENTS / "env.json"
 # What the events file of each function folder is called: events/<folder>.json.
-FUNCTION_NAMES = sorted(path.name for path in FUNCTIONS.iterdir() if (path / "app.py").exists())
+FUNCTION_NAMES = function_names()
 REST_EVENTS = [name for name in FUNCTION_NAMES if name != "authorizer"]
-
-
-def read_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / f"{name}.json").read_text())
 
 
 def logical_ids() -> dict[str, str]:
@@ -61,12 +59,12 @@ def invoke_with_env_file(seeded: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
         for name, value in env_file_values(folder).items():
             if name != "AWS_ENDPOINT_URL_DYNAMODB":
                 monkeypatch.setenv(name, value)
-        get_settings.cache_clear()
-        return load_function(folder).lambda_handler(read_event(folder), FakeContext())
+        forget_all()
+        return load_function(folder).lambda_handler(sample_event(folder), LambdaContext(folder))
 
     yield invoke
     monkeypatch.undo()
-    get_settings.cache_clear()
+    forget_all()
 
 
 # --- the files themselves ---------------------------------------------------------------------
@@ -80,7 +78,7 @@ def test_every_function_has_an_event_file_and_nothing_else_does():
 
 @pytest.mark.parametrize("folder", REST_EVENTS)
 def test_rest_event_is_the_proxy_event_api_gateway_sends_for_the_functions_route(folder):
-    event = read_event(folder)
+    event = sample_event(folder)
     template = template_module.load()
     assert set(event) >= {
         "resource",
@@ -134,7 +132,7 @@ def test_rest_event_is_the_proxy_event_api_gateway_sends_for_the_functions_route
 
 
 def test_authorizer_event_is_a_token_event_with_the_example_test_key():
-    event = read_event("authorizer")
+    event = sample_event("authorizer")
     template = template_module.load()
     assert event["type"] == "TOKEN"
     assert re.fullmatch(
@@ -186,7 +184,7 @@ def test_create_lead_event(invoke_with_env_file):
 
     assert response["statusCode"] == 201
     lead = json.loads(response["body"])
-    sent = json.loads(read_event("create_lead")["body"])
+    sent = json.loads(sample_event("create_lead")["body"])
     assert lead["id"].startswith("lead_") and lead["id"] != EXAMPLE_LEAD_ID
     assert {name: lead[name] for name in sent} == sent
     assert lead["lead_name"] == "Ada Lovelace"
@@ -217,7 +215,7 @@ def test_update_lead_event(invoke_with_env_file):
 
     assert response["statusCode"] == 200
     lead = json.loads(response["body"])
-    sent = json.loads(read_event("update_lead")["body"])
+    sent = json.loads(sample_event("update_lead")["body"])
     assert {name: lead[name] for name in sent} == sent
     assert lead["created_at"] == SEEDED_AT and lead["updated_at"] > SEEDED_AT
     assert lead["lead_name"] == EXAMPLE_LEAD["lead_name"]
@@ -256,7 +254,7 @@ def test_cors_preflight_event_with_the_origin_env_json_allows(invoke_with_env_fi
     response = invoke_with_env_file("cors_preflight")
 
     assert response["statusCode"] == 204
-    origin = read_event("cors_preflight")["headers"]["Origin"]
+    origin = sample_event("cors_preflight")["headers"]["Origin"]
     assert origin in env_file_values("cors_preflight")["CORS_ALLOWED_ORIGINS"].split(",")
     assert response["headers"]["Access-Control-Allow-Origin"] == origin
     assert "POST" in response["headers"]["Access-Control-Allow-Methods"].split(",")

@@ -2,9 +2,10 @@
 
 import uuid
 
-from leads_domain.api_keys import Tenant
 from leads_domain.data import leads_table
-from support import api_event, invoke
+from leads_domain.tenancy import Tenant
+from support.events import api_event
+from support.functions import invoke
 
 
 def create(tenant, body, key):

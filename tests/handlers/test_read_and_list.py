@@ -1,6 +1,7 @@
 """GET /api/crm/lead/{id} and GET /api/crm/lead, in-process against moto."""
 
-from support import api_event, invoke
+from support.events import api_event
+from support.functions import invoke
 
 
 def create(tenant, **fields):
@@ -16,7 +17,7 @@ def test_get_answers_the_stored_lead(dynamodb, tenant):
 
 
 def test_get_of_a_missing_or_foreign_lead_is_404(dynamodb, tenant):
-    from leads_domain.api_keys import Tenant
+    from leads_domain.tenancy import Tenant
 
     lead = create(tenant)
     for who, lead_id in ((tenant, "lead_nope"), (Tenant(tenant.account, "live"), lead["id"])):
@@ -72,7 +73,7 @@ def test_cursor_paging_walks_every_lead_once(dynamodb, tenant):
 
 
 def test_unknown_or_foreign_cursor_is_400_naming_it(dynamodb, tenant):
-    from leads_domain.api_keys import Tenant
+    from leads_domain.tenancy import Tenant
 
     foreign = create(Tenant(tenant.account, "live"))["id"]
     for name in ("starting_after", "ending_before"):

@@ -1,7 +1,8 @@
 """ETag / If-Match optimistic concurrency, and bodies that do not say they are JSON."""
 
 from leads_domain.data import leads_table
-from support import api_event, invoke
+from support.events import api_event
+from support.functions import invoke
 
 
 def create(tenant, **fields):

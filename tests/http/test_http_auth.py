@@ -5,17 +5,12 @@ from typing import Any
 
 import pytest
 import requests
-from http_support import (
-    COLLECTION,
-    ROUTES,
-    LeadsClient,
-    LocalApi,
-    assert_error,
-    assert_lead,
-    assert_unauthorized,
-)
 
 from leads_domain.api_keys import generate_key
+from support.assertions import assert_error, assert_lead, assert_unauthorized
+from support.client import LeadsClient
+from support.local_api import LocalApi
+from support.reference import COLLECTION, ROUTES
 
 pytestmark = pytest.mark.http
 

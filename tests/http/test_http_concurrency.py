@@ -1,51 +1,25 @@
-"""Races, through the local run and against its DynamoDB directly.
+"""Races through the local run, with fresh keys: many concurrent creates leave `total` exact;
+concurrent deletes of one lead succeed once and uncount it once; concurrent If-Match updates
+of one version have exactly one winner, whose answer is what is stored; concurrent retries of
+one idempotent create make one lead.
 
-Through `leads serve` with fresh keys: many concurrent creates leave `total` exact; concurrent
-deletes of one lead succeed once and uncount it once; concurrent If-Match updates of one
-version have exactly one winner, whose answer is what is stored; concurrent retries of one
-idempotent create make one lead.
-
-`leads serve` runs one request at a time per function (as one Lambda container does), so the
-same races are also run from threads straight into the data layer, against the embedded
-DynamoDB server the local run uses: there, requests of different "containers" really do
-interleave.
+`leads serve` runs one request at a time per function (as one Lambda container does), so
+tests/data/test_races.py runs the same races from threads straight into the operations, where
+requests of different "containers" really do interleave.
 """
 
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
-from http_support import LeadsClient, assert_error, assert_json, assert_lead
 
-from leads_domain import logic
-from leads_domain.api_keys import Tenant
-from leads_domain.data import clients, idempotency_store, leads_table
-from leads_domain.errors import Conflict, NotFound, PreconditionFailed
+from support.assertions import assert_error, assert_json, assert_lead
+from support.client import LeadsClient
+from support.concurrency import all_at_once
 
-pytestmark = [
-    pytest.mark.http,
-    # The data-layer races run without a Lambda context, as nothing times them out.
-    pytest.mark.filterwarnings("ignore:Couldn't determine the remaining time"),
-]
-
-
-def all_at_once[T](count: int, work: Callable[[int], T]) -> list[T]:
-    """``work(0..count-1)`` in ``count`` threads, released together by a barrier."""
-    barrier = threading.Barrier(count)
-
-    def run(n: int) -> T:
-        barrier.wait()
-        return work(n)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
-
-
-# --- through `leads serve` ------------------------------------------------------------------
+pytestmark = pytest.mark.http
 
 
 def test_50_concurrent_creates_leave_total_exact_and_list_every_lead_once(
@@ -172,122 +146,3 @@ def test_concurrent_retries_of_one_idempotent_create_make_one_lead(client: Leads
     # And exactly one lead exists
     assert client.total() == 1
     assert client.ids() == [first["id"]]
-
-
-# --- the data layer from threads, against the embedded DynamoDB -------------------------
-
-
-@pytest.fixture
-def embedded_dynamodb(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The local run's DynamoDB server, with the domain's client (and the idempotency
-    utility's) pointed at it: real concurrent HTTP requests, as from many Lambdas."""
-    from leads_cli import template
-    from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
-
-    server = EmbeddedDynamoDB().start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
-    create_tables(client(server.endpoint), template.load())
-    _forget_clients()
-    # No Lambda context: an 'in progress' record lasts until it is finished or removed, not
-    # until a context left over by another test would have timed out.
-    monkeypatch.setattr(logic.idempotency_config(), "lambda_context", None)
-    try:
-        yield server
-    finally:
-        _forget_clients()
-        server.stop()
-
-
-def _forget_clients() -> None:
-    clients.dynamodb.cache_clear()
-    idempotency_store.persistence_layer.cache_clear()
-    logic._idempotent_create.cache_clear()
-
-
-def _tenant() -> Tenant:
-    return Tenant(f"acct_{uuid.uuid4().hex[:12]}", "test")
-
-
-def _outcome[T](action: Callable[[], T]) -> T | Exception:
-    try:
-        return action()
-    except (Conflict, NotFound, PreconditionFailed) as error:
-        return error
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda n: {"city": f"City {n}"}, id="plain update"),
-        pytest.param(lambda n: {"first_name": f"Name{n}"}, id="update deriving lead_name"),
-    ],
-)
-def test_parallel_if_match_updates_of_one_version_have_exactly_one_winner(
-    change: Callable[[int], dict[str, Any]], embedded_dynamodb: Any
-) -> None:
-    tenant = _tenant()
-    for _ in range(3):
-        # Given a lead at one version
-        lead = logic.create_lead(tenant, {"city": "Oslo"})
-
-        # When twelve updates of that version run in parallel
-        outcomes = all_at_once(
-            12,
-            lambda n, lead=lead: _outcome(
-                lambda: logic.update_lead(tenant, lead.lead["id"], change(n), lead.etag)
-            ),
-        )
-
-        # Then exactly one wins, the rest fail their precondition
-        winners = [o for o in outcomes if isinstance(o, logic.VersionedLead)]
-        assert len(winners) == 1, outcomes
-        assert all(isinstance(o, PreconditionFailed) for o in outcomes if o is not winners[0])
-        # And the stored lead is exactly the winner's answer
-        stored = leads_table.get(tenant, lead.lead["id"])
-        assert logic.versioned(stored) == winners[0]
-        assert stored["version"] == 2
-
-
-def test_parallel_retries_of_one_idempotent_create_make_one_lead(embedded_dynamodb: Any) -> None:
-    tenant = _tenant()
-    for round_ in range(3):
-        key = f"retry-{uuid.uuid4()}"
-        body = {"company_name": f"Once {round_}"}
-
-        # When twelve retries of one idempotent create run in parallel
-        outcomes = all_at_once(12, lambda _, key=key, body=body: _create(tenant, body, key))
-
-        # Then each answers the one lead, or that the first is still in progress
-        leads = [o for o in outcomes if isinstance(o, logic.VersionedLead)]
-        assert leads, outcomes
-        assert all(lead == leads[0] for lead in leads)
-        for outcome in outcomes:
-            if isinstance(outcome, Exception):
-                assert isinstance(outcome, Conflict), outcome
-                assert outcome.code == "idempotency_in_progress"
-        # And a later retry answers that same lead
-        assert _create(tenant, body, key) == leads[0]
-    # And exactly one lead was made per key
-    page, _, total = leads_table.page(tenant, 100)
-    assert total == leads_table.count(tenant) == len(page) == 3
-
-
-def _create(tenant: Tenant, body: dict[str, Any], key: str) -> logic.VersionedLead | Exception:
-    return _outcome(lambda: logic.create_lead(tenant, body, key))
-
-
-def test_parallel_deletes_with_if_match_succeed_once(embedded_dynamodb: Any) -> None:
-    tenant = _tenant()
-    keep = logic.create_lead(tenant, {"city": "Keep"})
-    lead = logic.create_lead(tenant, {"city": "Oslo"})
-
-    outcomes = all_at_once(
-        12, lambda _: _outcome(lambda: logic.delete_lead(tenant, lead.lead["id"], lead.etag))
-    )
-
-    assert outcomes.count({"id": lead.lead["id"], "deleted": True}) == 1, outcomes
-    assert all(
-        isinstance(o, NotFound | PreconditionFailed) for o in outcomes if isinstance(o, Exception)
-    )
-    assert leads_table.count(tenant) == 1
-    assert [item["id"] for item in leads_table.page(tenant, 10)[0]] == [keep.lead["id"]]

@@ -6,7 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, assert_error, newest_first
+
+from support.assertions import assert_error, newest_first
+from support.client import LeadsClient
 
 pytestmark = pytest.mark.http
 
@@ -24,6 +26,7 @@ def _walk_older(client: LeadsClient, limit: int) -> list[dict[str, Any]]:
         params = {"limit": limit, "starting_after": seen[-1]["id"]}
 
 
+@pytest.mark.slow
 def test_a_thousand_leads_by_cursor_each_exactly_once_while_leads_are_created(
     client: LeadsClient,
 ) -> None:

@@ -3,7 +3,10 @@
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, LocalApi, assert_error, assert_json
+
+from support.assertions import assert_error, assert_json
+from support.client import LeadsClient
+from support.local_api import LocalApi
 
 pytestmark = pytest.mark.http
 

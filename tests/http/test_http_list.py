@@ -4,7 +4,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, LocalApi, assert_error, assert_json, newest_first
+
+from support.assertions import assert_error, assert_json, newest_first
+from support.client import LeadsClient
+from support.local_api import LocalApi
 
 pytestmark = pytest.mark.http
 

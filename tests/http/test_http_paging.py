@@ -7,7 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, assert_json, newest_first
+
+from support.assertions import assert_json, newest_first
+from support.client import LeadsClient
 
 pytestmark = pytest.mark.http
 

@@ -1,7 +1,9 @@
 """Routes the API does not have: API Gateway's own 404, in the API's error shape."""
 
 import pytest
-from http_support import LeadsClient, assert_error
+
+from support.assertions import assert_error
+from support.client import LeadsClient
 
 pytestmark = pytest.mark.http
 

@@ -3,7 +3,9 @@
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, assert_error
+
+from support.assertions import assert_error
+from support.client import LeadsClient
 
 pytestmark = pytest.mark.http
 

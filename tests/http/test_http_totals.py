@@ -5,7 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from http_support import LeadsClient, assert_error, assert_json
+
+from support.assertions import assert_error, assert_json
+from support.client import LeadsClient
 
 pytestmark = pytest.mark.http
 

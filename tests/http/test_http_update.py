@@ -6,18 +6,11 @@ import time
 from typing import Any
 
 import pytest
-from http_support import (
-    REFERENCE_LEAD,
-    TEXT_LENGTH,
-    URL_LENGTH,
-    WRITABLE_FIELDS,
-    LeadsClient,
-    LocalApi,
-    assert_error,
-    assert_json,
-    assert_lead,
-    parse_timestamp,
-)
+
+from support.assertions import assert_error, assert_json, assert_lead, parse_timestamp
+from support.client import LeadsClient
+from support.local_api import LocalApi
+from support.reference import REFERENCE_LEAD, TEXT_LENGTH, WRITABLE_FIELDS
 
 pytestmark = pytest.mark.http
 
@@ -234,20 +227,12 @@ def guarded(local_api: LocalApi) -> tuple[LeadsClient, dict[str, Any]]:
     return owner, owner.create(company_name="Guarded", city="Bern", annual_revenue=7)
 
 
+# One of each kind; the whole matrix is in tests/unit/test_models.py.
 INVALID_UPDATES = [
     ({"unsubscribed": "true"}, "unsubscribed"),
-    ({"disabled": 1}, "disabled"),
-    ({"annual_revenue": "1"}, "annual_revenue"),
-    ({"annual_revenue": True}, "annual_revenue"),
-    ({"company_name": 5}, "company_name"),
-    ({"first_name": ["Ada"]}, "first_name"),
     ({"city": "x" * (TEXT_LENGTH + 1)}, "city"),
-    ({"website": "x" * (URL_LENGTH + 1)}, "website"),
     ({"city": "Paris", "favourite_colour": "blue"}, "favourite_colour"),
     ({"id": "lead_other"}, "id"),
-    ({"created_at": "2024-01-15T09:30:00.000000Z"}, "created_at"),
-    ({"updated_at": "2024-01-15T09:30:00.000000Z"}, "updated_at"),
-    ({"lead_name": None, "first_name": 3}, "first_name"),
 ]
 
 
@@ -265,13 +250,10 @@ def test_invalid_update_is_400_naming_the_field_and_changes_nothing(
     assert owner.lead(lead["id"]) == lead
 
 
+# One of each kind; the whole matrix is in tests/unit/test_http_request.py.
 BAD_BODIES = {
     "invalid JSON": b'{"city": ',
-    "NaN": b'{"annual_revenue": NaN}',
-    "Infinity": b'{"annual_revenue": Infinity}',
     "array": b'[{"city": "Paris"}]',
-    "string": b'"Paris"',
-    "null": b"null",
     "not UTF-8": b'{"city": "Z\xfcrich"}',
 }
 
@@ -298,10 +280,10 @@ def test_refused_updates_left_the_lead_as_it_was(
     assert owner.page() == {"data": [lead], "has_more": False, "total": 1}
 
 
-@pytest.mark.parametrize("revenue", [1e200, 1e-200, -1e-150], ids=repr)
 def test_update_to_an_annual_revenue_dynamodb_cannot_store_is_400(
-    shared_client: LeadsClient, revenue: float
+    shared_client: LeadsClient,
 ) -> None:
+    revenue = 1e-200
     # Given a lead of its own (a wrongly accepted update must not spoil other tests)
     lead = shared_client.create(company_name="Revenue", annual_revenue=7)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from leads_cli import lambda_context
 from leads_cli import template as template_module
 from leads_cli.build import BuildError, runtime_python
 from leads_cli.build import build as build_artifact
@@ -23,10 +24,10 @@ from leads_cli.examples import (
     seed_examples,
 )
 from leads_cli.local_dynamodb import EmbeddedDynamoDB, create_tables
+from leads_domain.container import forget_all
 from leads_domain.data import clients
-from leads_domain.settings import get_settings
 
-pytestmark = pytest.mark.sam
+pytestmark = [pytest.mark.sam, pytest.mark.slow]  # sam build takes minutes
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "events"
@@ -70,8 +71,7 @@ def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -
     seeded through leads_domain pointed at that endpoint. Fresh per test: moto's backends are
     per process, and an in-process moto test on the same xdist worker resets them."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", embedded_dynamodb)
-    clients.dynamodb.cache_clear()
-    get_settings.cache_clear()
+    forget_all()
     client = clients.dynamodb()
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
@@ -82,8 +82,7 @@ def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
     monkeypatch.undo()
-    clients.dynamodb.cache_clear()
-    get_settings.cache_clear()
+    forget_all()
 
 
 # Runs in the runtime's Python with -I (no PYTHON* variables, no user site, no script or
@@ -91,28 +90,22 @@ def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -
 # path is the function's folder, the layer's python/ folder (Lambda's /var/task and
 # /opt/python, in Lambda's order) and the standard library, nothing else.
 RUNNER = r"""
-import importlib, json, site, sys, sysconfig
+import importlib, importlib.util, json, site, sys, sysconfig
 
-function_dir, layer_dir, event_file, result_file = sys.argv[1:]
+function_dir, layer_dir, event_file, result_file, context_file = sys.argv[1:]
 site_dirs = set(site.getsitepackages()) | {site.getusersitepackages()}
 sys.path[:] = [function_dir, layer_dir, *(p for p in sys.path if p and p not in site_dirs)]
 
 
-class Context:
-    function_name = "packaging-test"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:packaging-test"
-    aws_request_id = "packaging-test-request"
-
-    def get_remaining_time_in_millis(self):
-        return 10_000
-
+# The project's one Lambda context, loaded by its path: the build does not contain it.
+spec = importlib.util.spec_from_file_location("lambda_context", context_file)
+lambda_context = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lambda_context)
 
 with open(event_file) as f:
     event = json.load(f)
 app = importlib.import_module("app")
-response = app.lambda_handler(event, Context())
+response = app.lambda_handler(event, lambda_context.LambdaContext("packaging-test"))
 paths = sysconfig.get_paths()
 with open(result_file, "w") as f:
     json.dump(
@@ -167,6 +160,7 @@ def run_built(build: Path, folder: str, endpoint: str, tmp_path: Path) -> dict[s
             str(build / "DomainLayer" / "python"),
             str(EVENTS / f"{folder}.json"),
             str(result_file),
+            lambda_context.__file__,
         ],
         cwd=tmp_path,
         env=function_environment(folder, endpoint),
@@ -314,7 +308,7 @@ def test_the_build_ships_unchecked_bytecode_for_the_runtime(build):
     zip files blur the modification times that timestamp-checked .pyc files compare."""
     python = build / "DomainLayer" / "python"
     compiled = [
-        python / "leads_domain/__pycache__/logic.cpython-313.pyc",
+        python / "leads_domain/logic/__pycache__/leads.cpython-313.pyc",
         python / "botocore/__pycache__/client.cpython-313.pyc",
         python / "pydantic/__pycache__/main.cpython-313.pyc",
         build / "CreateLeadFunction/__pycache__/app.cpython-313.pyc",

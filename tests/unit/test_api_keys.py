@@ -3,7 +3,7 @@
 import hashlib
 
 from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
+from leads_domain.tenancy import Tenant, valid_account
 
 
 def test_generated_keys_carry_their_mode_and_a_valid_checksum():
@@ -39,6 +39,6 @@ def test_test_and_live_data_live_in_different_partitions():
 
 
 def test_accounts_are_restricted_to_safe_characters():
-    assert api_keys.valid_account("acct_1-x")
-    assert not api_keys.valid_account("acct#1")
-    assert not api_keys.valid_account("")
+    assert valid_account("acct_1-x")
+    assert not valid_account("acct#1")
+    assert not valid_account("")

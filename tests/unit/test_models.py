@@ -1,5 +1,7 @@
 """What a client may send: strict JSON types, bounded strings, no unknown or read-only fields."""
 
+import json
+
 import pytest
 
 from leads_domain.errors import InvalidRequest
@@ -78,28 +80,58 @@ def test_reference_example_values_are_plain_strings_and_accepted():
     assert parse_fields(body) == body
 
 
+# The validation matrix: every kind of refusal, field by field. The HTTP tier sends one case of
+# each kind through the local run (tests/http/test_http_create.py, test_http_update.py).
+WRONG_TYPES = [
+    ("unsubscribed", "true"),
+    ("unsubscribed", 1),
+    ("blog_subscriber", "false"),
+    ("blog_subscriber", 0),
+    ("disabled", "yes"),
+    ("disabled", 1),
+    ("disabled", []),
+    ("annual_revenue", "1"),
+    ("annual_revenue", "1e3"),
+    ("annual_revenue", True),
+    ("annual_revenue", False),
+    ("annual_revenue", [1]),
+    ("annual_revenue", {"amount": 1}),
+    ("annual_revenue", 1e16),
+    ("company_name", 123),
+    ("company_name", 1.5),
+    ("first_name", True),
+    ("first_name", ["Ada"]),
+    ("email_id", ["ada@example.com"]),
+    ("status", {"name": "Lead"}),
+    ("lead_owner", 0),
+    ("website", False),
+    ("lead_name", 7),
+    ("city", 5),
+    ("city", ["Oslo"]),
+    ("city", {"name": "Oslo"}),
+    ("city", True),
+]
+
+
 @pytest.mark.parametrize(
-    ("body", "param"),
-    [
-        ({"unsubscribed": "true"}, "unsubscribed"),
-        ({"disabled": 1}, "disabled"),
-        ({"annual_revenue": "1"}, "annual_revenue"),
-        ({"annual_revenue": True}, "annual_revenue"),
-        ({"annual_revenue": 1e16}, "annual_revenue"),
-        ({"city": 5}, "city"),
-        ({"city": ["Oslo"]}, "city"),
-        ({"city": {"name": "Oslo"}}, "city"),
-        ({"city": True}, "city"),
-    ],
+    ("name", "value"), WRONG_TYPES, ids=[f"{n}={json.dumps(v)}" for n, v in WRONG_TYPES]
 )
-def test_wrong_json_types_are_400_naming_the_field(body, param):
-    error = rejected(body)
-    assert (error.status, error.code, error.param) == (400, "parameter_invalid", param)
+def test_wrong_json_types_are_400_naming_the_field(name, value):
+    # No coercion: "1" is no number, 1 is no boolean; and the rest of the body is fine.
+    error = rejected({"company_name": "Acme", name: value})
+    assert (error.status, error.code, error.param) == (400, "parameter_invalid", name)
 
 
-def test_unknown_field_is_rejected_by_name():
-    error = rejected({"nickname": "Al"})
-    assert (error.code, error.param) == ("parameter_unknown", "nickname")
+def test_a_field_sent_as_null_does_not_hide_a_wrong_one():
+    assert rejected({"lead_name": None, "first_name": 3}).param == "first_name"
+
+
+@pytest.mark.parametrize(
+    "name", ["nickname", "lead_id", "Company_Name", "tenant", "sk", "version", ""]
+)
+def test_unknown_field_is_rejected_by_name(name):
+    error = rejected({"company_name": "Acme", name: "x"})
+    assert (error.code, error.param) == ("parameter_unknown", name)
 
 
 @pytest.mark.parametrize("name", ["id", "created_at", "updated_at"])
@@ -108,18 +140,51 @@ def test_read_only_fields_are_rejected(name):
     assert (error.code, error.param) == ("parameter_read_only", name)
 
 
-@pytest.mark.parametrize("body", [[], "text", 3, None, True])
+@pytest.mark.parametrize(
+    "body", [[], [{"company_name": "Acme"}], "text", "Acme", 3, 42, None, True]
+)
 def test_body_must_be_an_object(body):
-    assert rejected(body).code == "body_invalid"
+    error = rejected(body)
+    assert (error.code, error.param) == ("body_invalid", None)
 
 
-def test_every_text_field_is_bounded_and_urls_get_more_room():
-    for name in FIELDS:
-        if name in ("unsubscribed", "blog_subscriber", "disabled", "annual_revenue"):
-            continue
-        limit = URL_LENGTH if name in ("website", "image") else TEXT_LENGTH
-        assert parse_fields({name: "x" * limit}) == {name: "x" * limit}
-        assert rejected({name: "x" * (limit + 1)}).param == name
+STRING_FIELDS = [
+    name
+    for name in FIELDS
+    if name not in ("unsubscribed", "blog_subscriber", "disabled") and name != "annual_revenue"
+]
+
+
+@pytest.mark.parametrize("name", STRING_FIELDS)
+def test_every_text_field_is_bounded_and_urls_get_more_room(name):
+    limit = URL_LENGTH if name in ("website", "image") else TEXT_LENGTH
+    assert parse_fields({name: "x" * limit}) == {name: "x" * limit}
+    error = rejected({name: "x" * (limit + 1)})
+    assert (error.code, error.param) == ("parameter_invalid", name)
+
+
+def test_a_valid_field_does_not_hide_an_invalid_one():
+    body = {name: "ok" for name in STRING_FIELDS}
+    body.update({"unsubscribed": False, "blog_subscriber": False, "disabled": "no"})
+    assert rejected(body).param == "disabled"
+
+
+# Numbers no DynamoDB item can hold (its range is 1e-130 to 9.99e125 in magnitude, 38 digits),
+# and numbers that are not JSON.
+UNSTORABLE_REVENUE = {
+    "huge float": "1e200",
+    "overflowing float": "1e400",
+    "41-digit integer": "10000000000000000000000000000000000000000",
+    "tiny float": "1e-200",
+    "smallest subnormal": "5e-324",
+    "negative tiny float": "-1e-150",
+}
+
+
+@pytest.mark.parametrize("raw", UNSTORABLE_REVENUE.values(), ids=UNSTORABLE_REVENUE.keys())
+def test_annual_revenue_dynamodb_cannot_store_is_refused(raw):
+    error = rejected(json.loads('{"annual_revenue": ' + raw + "}"))
+    assert (error.code, error.param) == ("parameter_invalid", "annual_revenue")
 
 
 def test_lone_surrogates_are_rejected():

@@ -6,8 +6,8 @@ from typing import Any
 
 from leads_cli.template import PROJECT_ROOT
 from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
 from leads_domain.data import keys_table, leads_table
+from leads_domain.tenancy import Tenant
 
 EVENTS = PROJECT_ROOT / "events"
 # A committed test-mode key: it works only where it was seeded, never in a deployed stack.

@@ -5,16 +5,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from leads_domain import api_keys
+from leads_domain.container import forget_all
 from leads_domain.data import keys_table
+from leads_domain.tenancy import valid_account
 
-# The local run names tables by their logical ids in template.yaml.
-LOCAL_KEYS_TABLE = "ApiKeysTable"
+# What the stack's outputs call each table the domain reads, by its environment variable.
+STACK_OUTPUTS = {
+    "LEADS_TABLE_NAME": "LeadsTableName",
+    "API_KEYS_TABLE_NAME": "ApiKeysTableName",
+    "IDEMPOTENCY_TABLE_NAME": "IdempotencyTableName",
+}
 
 
-def use_table(
-    *, endpoint_url: str | None, table: str | None, stack: str | None, region: str | None
-) -> str:
-    """Point leads_domain's data access at the right table and endpoint; answer the table."""
+def use_tables(*, endpoint_url: str | None, stack: str | None, region: str | None) -> None:
+    """Point leads_domain's data access at a local DynamoDB (whose tables are named by their
+    logical ids, as the local run makes them) or at a deployed stack's tables."""
     if region:
         os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint_url:
@@ -23,17 +28,21 @@ def use_table(
         from leads_cli.local_dynamodb import use_local_credentials
 
         use_local_credentials()
+        os.environ.update(local_table_names())
     if stack:
-        table = stack_keys_table(stack)
-    table = table or os.environ.get("API_KEYS_TABLE_NAME") or LOCAL_KEYS_TABLE
-    os.environ["API_KEYS_TABLE_NAME"] = table
-    from leads_domain.settings import get_settings
-
-    get_settings.cache_clear()
-    return table
+        os.environ.update(stack_table_names(stack))
+    forget_all()
 
 
-def stack_keys_table(stack: str) -> str:
+def local_table_names() -> dict[str, str]:
+    """The table variables the template gives every function, as the local run resolves them."""
+    from leads_cli import template
+
+    environment = next(iter(template.load().functions.values())).environment
+    return {name: value for name, value in environment.items() if name.endswith("_TABLE_NAME")}
+
+
+def stack_table_names(stack: str) -> dict[str, str]:
     import boto3
 
     outputs = (
@@ -41,10 +50,11 @@ def stack_keys_table(stack: str) -> str:
         .describe_stacks(StackName=stack)["Stacks"][0]
         .get("Outputs", [])
     )
-    for output in outputs:
-        if output["OutputKey"] == "ApiKeysTableName":
-            return str(output["OutputValue"])
-    raise SystemExit(f"stack {stack} has no ApiKeysTableName output")
+    values = {output["OutputKey"]: str(output["OutputValue"]) for output in outputs}
+    missing = [key for key in STACK_OUTPUTS.values() if key not in values]
+    if missing:
+        raise SystemExit(f"stack {stack} has no {', '.join(missing)} output")
+    return {variable: values[key] for variable, key in STACK_OUTPUTS.items()}
 
 
 def now() -> str:
@@ -53,7 +63,7 @@ def now() -> str:
 
 def create_key(account: str, mode: str = "test", name: str | None = None) -> tuple[str, str]:
     """Store a new key's digest; answer (key id, key). The key itself is never stored."""
-    if not api_keys.valid_account(account):
+    if not valid_account(account):
         raise ValueError("account: 1-64 letters, digits, '_' or '-'")
     key = api_keys.generate_key(mode)
     key_id = api_keys.new_key_id()

@@ -65,9 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     revoke.set_defaults(run=_keys_revoke)
     for sub in (create, listing, revoke):
         where = sub.add_mutually_exclusive_group()
-        where.add_argument("--stack", help="a deployed stack: use its ApiKeysTableName output")
-        where.add_argument("--table", help="the API keys table's name")
-        sub.add_argument(
+        where.add_argument("--stack", help="a deployed stack: use the tables in its outputs")
+        where.add_argument(
             "--endpoint-url",
             help="a DynamoDB endpoint, e.g. the local run's (or set AWS_ENDPOINT_URL_DYNAMODB)",
         )
@@ -152,14 +151,10 @@ def _build(args: argparse.Namespace) -> int:
 
 def _examples(args: argparse.Namespace) -> int:
     from leads_cli.examples import EXAMPLE_KEY_ID, EXAMPLE_LEAD_ID, seed_examples
+    from leads_cli.keys import use_tables
     from leads_cli.local_dynamodb import client, create_tables
 
-    for name, value in template_module.load().functions["CreateLeadFunction"].environment.items():
-        if name.endswith("_TABLE_NAME"):
-            os.environ[name] = value
-    from leads_cli.keys import use_table
-
-    use_table(endpoint_url=args.endpoint_url, table=None, stack=None, region=None)
+    use_tables(endpoint_url=args.endpoint_url, stack=None, region=None)
     create_tables(client(args.endpoint_url), template_module.load())
     seed_examples()
     print(f"seeded {EXAMPLE_KEY_ID} and {EXAMPLE_LEAD_ID} at {args.endpoint_url}")
@@ -177,18 +172,16 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _use_table(args: argparse.Namespace) -> None:
-    from leads_cli.keys import use_table
+def _use_tables(args: argparse.Namespace) -> None:
+    from leads_cli.keys import use_tables
 
-    use_table(
-        endpoint_url=args.endpoint_url, table=args.table, stack=args.stack, region=args.region
-    )
+    use_tables(endpoint_url=args.endpoint_url, stack=args.stack, region=args.region)
 
 
 def _keys_create(args: argparse.Namespace) -> int:
     from leads_cli.keys import create_key
 
-    _use_table(args)
+    _use_tables(args)
     try:
         key_id, key = create_key(args.account, args.mode, args.name)
     except ValueError as error:
@@ -202,7 +195,7 @@ def _keys_create(args: argparse.Namespace) -> int:
 def _keys_list(args: argparse.Namespace) -> int:
     from leads_cli.keys import list_keys
 
-    _use_table(args)
+    _use_tables(args)
     rows = list_keys(args.account)
     columns = ("key_id", "name", "mode", "created_at", "revoked_at", "last4")
     table = [columns, *[tuple(str(row[c] or "-") for c in columns) for row in rows]]
@@ -217,7 +210,7 @@ def _keys_list(args: argparse.Namespace) -> int:
 def _keys_revoke(args: argparse.Namespace) -> int:
     from leads_cli.keys import revoke_key
 
-    _use_table(args)
+    _use_tables(args)
     record = revoke_key(args.key_id)
     if record is None:
         print(f"leads: no key {args.key_id}", file=sys.stderr)

@@ -11,9 +11,10 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from leads_cli import template as template_module
-from leads_domain import logic
 from leads_domain.fields import TEXT_LENGTH
+from leads_domain.http.parameters import IDEMPOTENCY_KEY_LENGTH
 from leads_domain.models import LeadFields
+from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 from leads_domain.response_models import DeletedLead, ErrorResponse, Lead, LeadList
 
 OPENAPI_PATH = template_module.PROJECT_ROOT / "openapi.json"
@@ -105,8 +106,8 @@ def _operations() -> dict[str, dict[str, Any]]:
                     "schema": {
                         "type": "integer",
                         "minimum": 1,
-                        "maximum": logic.MAX_LIMIT,
-                        "default": logic.DEFAULT_LIMIT,
+                        "maximum": MAX_LIMIT,
+                        "default": DEFAULT_LIMIT,
                     },
                 },
                 {
@@ -233,7 +234,7 @@ def document() -> dict[str, Any]:
                     "schema": {
                         "type": "string",
                         "minLength": 1,
-                        "maxLength": logic.IDEMPOTENCY_KEY_LENGTH,
+                        "maxLength": IDEMPOTENCY_KEY_LENGTH,
                     },
                 },
             },

@@ -1,4 +1,4 @@
-"""API key format: generation, checksum, digest and the tenant a key belongs to.
+"""The API key format: generation, checksum and digest.
 
 Pure functions with no AWS or pydantic imports, shared by the authorizer, the functions'
 fallback check and the ``leads keys`` CLI.
@@ -12,40 +12,13 @@ import hashlib
 import re
 import secrets
 import zlib
-from dataclasses import dataclass
 
-MODES = ("test", "live")
-_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+from leads_domain.ids import base62, random_base62
+from leads_domain.tenancy import MODES
+
 _SECRET_LENGTH = 32
 _CHECKSUM_LENGTH = 6
 KEY_PATTERN = re.compile(r"^sk_(test|live)_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$")
-ACCOUNT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Tenant:
-    """Who owns data: an account in one mode. Test and live data never mix."""
-
-    account: str
-    mode: str
-
-    @property
-    def partition(self) -> str:
-        # Accounts cannot contain '#', so the partition key is unambiguous.
-        return f"{self.account}#{self.mode}"
-
-
-def random_base62(length: int) -> str:
-    return "".join(secrets.choice(_BASE62) for _ in range(length))
-
-
-def base62(value: int, length: int) -> str:
-    """``value`` as exactly ``length`` base62 digits (the lowest ones, if it has more)."""
-    digits = []
-    for _ in range(length):
-        value, rest = divmod(value, 62)
-        digits.append(_BASE62[rest])
-    return "".join(reversed(digits))
 
 
 def _checksum(prefix_and_secret: str) -> str:
@@ -76,7 +49,3 @@ def key_mode(key: str) -> str | None:
 
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def valid_account(account: str) -> bool:
-    return bool(ACCOUNT_PATTERN.match(account))

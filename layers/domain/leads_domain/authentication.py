@@ -4,9 +4,9 @@ run the authorizer (the console's "Test" button). No pydantic, no web framework.
 from dataclasses import dataclass
 
 from leads_domain import api_keys
-from leads_domain.api_keys import Tenant
 from leads_domain.data import keys_table
 from leads_domain.errors import Unauthorized
+from leads_domain.tenancy import Tenant
 
 # What API Gateway checks before it invokes the authorizer; keep in step with template.yaml.
 BEARER_PREFIX = "Bearer "

@@ -1,4 +1,8 @@
-"""Domain errors. ``http_api.error_response`` is the one place that turns them into HTTP."""
+"""Domain errors, each with its status, type and code; ``http.operation`` turns them into HTTP.
+
+Messages said by more than one operation are defined here once. No message repeats what a
+client sent, except the name of a parameter.
+"""
 
 
 class DomainError(Exception):
@@ -62,6 +66,9 @@ class PreconditionFailed(DomainError):
     code = "precondition_failed"
 
 
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please retry."
+
+
 class ServiceUnavailable(DomainError):
     """DynamoDB throttled or failed after the client's own retries."""
 
@@ -70,3 +77,21 @@ class ServiceUnavailable(DomainError):
     code = "service_unavailable"
     # Seconds a client should wait before retrying (sent as Retry-After).
     retry_after = 1
+
+    def __init__(self, message: str = UNAVAILABLE_MESSAGE, param: str | None = None):
+        super().__init__(message, param)
+
+
+def lead_not_found() -> NotFound:
+    """The answer for a lead id the caller's tenant does not have (or that is no lead id)."""
+    return NotFound("No such lead.", param="id")
+
+
+def lead_changed() -> PreconditionFailed:
+    return PreconditionFailed(
+        "The lead has changed since the version in If-Match. Fetch it again.", param="If-Match"
+    )
+
+
+def lead_busy() -> Conflict:
+    return Conflict("The lead is being changed by other requests. Please retry.")

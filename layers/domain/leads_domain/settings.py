@@ -1,8 +1,17 @@
-"""Typed configuration, read from the environment once per container."""
+"""Typed configuration, read from the environment once per container.
+
+Every table name is required: a function deployed without one fails its cold start, naming the
+variable, instead of reading and writing a table that exists nowhere.
+"""
 
 import os
 from dataclasses import dataclass
-from functools import cache
+
+from leads_domain.container import once_per_container
+
+
+class MissingSetting(RuntimeError):
+    """A required environment variable is not set (a deployment error, never a client's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,12 +23,19 @@ class Settings:
     cors_allowed_origins: tuple[str, ...]
 
 
-@cache
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise MissingSetting(f"environment variable {name} is not set")
+    return value
+
+
+@once_per_container
 def get_settings() -> Settings:
     origins = os.environ.get("CORS_ALLOWED_ORIGINS", "")
     return Settings(
-        leads_table=os.environ.get("LEADS_TABLE_NAME", "leads"),
-        api_keys_table=os.environ.get("API_KEYS_TABLE_NAME", "api-keys"),
-        idempotency_table=os.environ.get("IDEMPOTENCY_TABLE_NAME", "idempotency"),
+        leads_table=_required("LEADS_TABLE_NAME"),
+        api_keys_table=_required("API_KEYS_TABLE_NAME"),
+        idempotency_table=_required("IDEMPOTENCY_TABLE_NAME"),
         cors_allowed_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
     )

@@ -4,7 +4,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leads_domain.data.clients import dynamodb, error_code, from_item, to_attribute, unavailable
+from leads_domain.data.attributes import from_item, to_item
+from leads_domain.data.clients import dynamodb, error_code
+from leads_domain.errors import ServiceUnavailable
 from leads_domain.settings import get_settings
 
 BY_ACCOUNT_INDEX = "by_account"
@@ -21,7 +23,7 @@ def find_by_digest(digest: str) -> dict[str, Any] | None:
             ExpressionAttributeNames={"#mode": "mode"},
         )
     except (ClientError, BotoCoreError) as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     item = response.get("Item")
     return from_item(item) if item else None
 
@@ -29,7 +31,7 @@ def find_by_digest(digest: str) -> dict[str, Any] | None:
 def put_key(record: dict[str, Any]) -> None:
     dynamodb().put_item(
         TableName=get_settings().api_keys_table,
-        Item={name: to_attribute(value) for name, value in record.items() if value is not None},
+        Item=to_item(record),
         ConditionExpression="attribute_not_exists(digest)",
     )
 

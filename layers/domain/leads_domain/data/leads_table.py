@@ -13,16 +13,17 @@ write nothing to the index, and the page's own items are then read with one Batc
 counter item has no ``created_key``, so it never appears in the index.
 """
 
-import random
 import time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leads_domain.api_keys import Tenant
-from leads_domain.data.clients import dynamodb, error_code, from_item, to_attribute, unavailable
-from leads_domain.errors import Conflict, NotFound, ServiceUnavailable
+from leads_domain.data.attributes import from_item, to_attribute, to_item
+from leads_domain.data.clients import dynamodb, error_code
+from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
+from leads_domain.errors import Conflict, ServiceUnavailable, lead_not_found
 from leads_domain.settings import get_settings
+from leads_domain.tenancy import Tenant
 
 CREATED_INDEX = "by_created_at"
 FIRST_VERSION = 1
@@ -32,9 +33,6 @@ _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
 # BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
 _BATCH_ATTEMPTS = 4
 _BATCH_MAX_KEYS = 100
-# Transactions that collide on the counter item are retried this often, backing off from this.
-_TRANSACTION_ATTEMPTS = 5
-_CONFLICT_BACKOFF_SECONDS = 0.02
 
 
 def _lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -66,50 +64,15 @@ def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": lead_id, **values}
 
 
-def _transact(items: list[dict[str, Any]]) -> None:
-    """TransactWriteItems, retried briefly when another transaction holds one of its items:
-    concurrent creates and deletes of one tenant all touch its counter item. Conditions that
-    fail are not retried; they are the caller's answer."""
-    for attempt in range(_TRANSACTION_ATTEMPTS):
-        try:
-            dynamodb().transact_write_items(TransactItems=items)
-            return
-        except ClientError as error:
-            if attempt == _TRANSACTION_ATTEMPTS - 1 or not _transaction_conflict(error):
-                raise
-        # Full jitter, so that writers who collided do not collide again.
-        time.sleep(random.uniform(0, _CONFLICT_BACKOFF_SECONDS * 2**attempt))
-
-
-def _transaction_conflict(error: ClientError) -> bool:
-    code = error_code(error)
-    if code == "TransactionConflictException":
-        return True
-    if code != "TransactionCanceledException":
-        return False
-    reasons = {reason.get("Code") for reason in error.response.get("CancellationReasons") or []}
-    return "ConditionalCheckFailed" not in reasons and bool(
-        reasons & {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
-    )
-
-
-def _first_condition_failed(error: ClientError) -> bool:
-    """A cancelled transaction whose first item's condition did not hold."""
-    if error_code(error) != "TransactionCanceledException":
-        return False
-    reasons = error.response.get("CancellationReasons") or [{}]
-    return reasons[0].get("Code") == "ConditionalCheckFailed"
-
-
 def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
     """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
-    item = {name: to_attribute(value) for name, value in lead.items() if value is not None}
+    item = to_item(lead)
     del item["id"]
     item.update(_lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
     item["version"] = {"N": str(FIRST_VERSION)}
     try:
-        _transact(
+        transact(
             [
                 {
                     "Put": {
@@ -122,11 +85,11 @@ def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
             ]
         )
     except ClientError as error:
-        if _first_condition_failed(error):
+        if condition_failed_at(error, 0):
             raise Conflict("A lead with this id already exists.", param="id") from error
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     except BotoCoreError as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
 
 
 def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
@@ -138,7 +101,7 @@ def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
             ConsistentRead=True,
         )
     except (ClientError, BotoCoreError) as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     item = response.get("Item")
     return _to_lead(item) if item else None
 
@@ -182,15 +145,15 @@ def update(
         if error_code(error) == "ConditionalCheckFailedException":
             if error.response.get("Item"):
                 raise Conflict("The lead changed while it was being updated.") from error
-            raise NotFound(f"No such lead: '{lead_id}'", param="id") from error
-        raise unavailable(error) from error
+            raise lead_not_found() from error
+        raise ServiceUnavailable() from error
     except BotoCoreError as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     return _to_lead(response["Attributes"])
 
 
 def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
-    """Delete the lead and uncount it, atomically. NotFound if it is not the tenant's;
+    """Delete the lead and uncount it, atomically. lead_not_found if it is not the tenant's;
     Conflict if it is no longer at one of ``expected_versions`` (when given)."""
     values: dict[str, Any] = {}
     delete_item: dict[str, Any] = {
@@ -203,16 +166,15 @@ def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()
     if values:
         delete_item["ExpressionAttributeValues"] = values
     try:
-        _transact([{"Delete": delete_item}, _counter_change(tenant, -1)])
+        transact([{"Delete": delete_item}, _counter_change(tenant, -1)])
     except ClientError as error:
-        if _first_condition_failed(error):
-            reasons = error.response.get("CancellationReasons") or [{}]
-            if expected_versions and (reasons[0].get("Item") or get(tenant, lead_id)):
+        if condition_failed_at(error, 0):
+            if expected_versions and (cancellation_item(error, 0) or get(tenant, lead_id)):
                 raise Conflict("The lead has changed since that version.") from error
-            raise NotFound(f"No such lead: '{lead_id}'", param="id") from error
-        raise unavailable(error) from error
+            raise lead_not_found() from error
+        raise ServiceUnavailable() from error
     except BotoCoreError as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
 
 
 def _version_condition(expected_versions: tuple[int, ...], values: dict[str, Any]) -> str:
@@ -234,7 +196,7 @@ def count(tenant: Tenant) -> int:
             ProjectionExpression="lead_count",
         )
     except (ClientError, BotoCoreError) as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     return int(response.get("Item", {}).get("lead_count", {}).get("N", "0"))
 
 
@@ -270,7 +232,7 @@ def page(
         page_keys = [{"tenant": entry["tenant"], "sk": entry["sk"]} for entry in window]
         items, counter = _batch_get(page_keys, _counter_key(tenant) if total is None else None)
     except (ClientError, BotoCoreError) as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     if total is None:
         total = int(counter.get("lead_count", {}).get("N", "0")) if counter else 0
     return [_to_lead(item) for item in items], has_more, total
@@ -285,7 +247,7 @@ def cursor_of(tenant: Tenant, lead_id: str) -> str | None:
             ProjectionExpression="created_key",
         )
     except (ClientError, BotoCoreError) as error:
-        raise unavailable(error) from error
+        raise ServiceUnavailable() from error
     item = response.get("Item")
     return item["created_key"]["S"] if item else None
 
@@ -346,5 +308,5 @@ def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             found[item["sk"]["S"]] = item
         pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
     if pending:
-        raise ServiceUnavailable("The service is temporarily unavailable. Please retry.")
+        raise ServiceUnavailable()
     return found

@@ -6,24 +6,19 @@ import pytest
 
 from leads_cli.main import main
 from leads_domain import api_keys
-from leads_domain.data import clients, keys_table
-from leads_domain.settings import get_settings
+from leads_domain.data import keys_table
 
 
 @pytest.fixture
-def local_dynamodb():
-    from leads_cli import template
-    from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
-
-    server = EmbeddedDynamoDB().start()
-    create_tables(client(server.endpoint), template.load())
-    clients.dynamodb.cache_clear()
-    yield server.endpoint
-    # `leads keys --endpoint-url` sets this for the process; later tests must not inherit it.
-    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    clients.dynamodb.cache_clear()
-    get_settings.cache_clear()
-    server.stop()
+def local_dynamodb(embedded_dynamodb, monkeypatch):
+    # `leads keys --endpoint-url` sets the endpoint and table names for the process; later
+    # tests must not inherit them.
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME"):
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
+        else:
+            monkeypatch.delenv(name, raising=False)
+    return embedded_dynamodb.endpoint
 
 
 def run(capsys, *argv):

@@ -6,7 +6,9 @@ import time
 
 import pytest
 import requests
-from http_support import LocalApi, assert_error
+
+from support.assertions import assert_error
+from support.local_api import LocalApi
 
 pytestmark = pytest.mark.http
 

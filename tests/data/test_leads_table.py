@@ -1,19 +1,21 @@
-"""Data access against moto: tenancy in the key, the exact counter, conditional writes, paging."""
+"""Data access against moto and the embedded server: tenancy in the key, the exact counter,
+conditional writes, paging, concurrent writers."""
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from leads_domain import logic
-from leads_domain.api_keys import Tenant
+from leads_domain import ids
 from leads_domain.data import leads_table
 from leads_domain.errors import Conflict, NotFound
+from leads_domain.logic.rules import now
+from leads_domain.tenancy import Tenant
 
 
 def new_lead(**fields):
-    stamp = logic.now()
-    return {"id": logic.new_lead_id(), "created_at": stamp, "updated_at": stamp, **fields}
+    stamp = now()
+    return {"id": ids.new_lead_id(), "created_at": stamp, "updated_at": stamp, **fields}
 
 
 def test_insert_stores_under_the_tenant_and_counts(dynamodb, tenant):
@@ -108,29 +110,13 @@ def test_pages_are_newest_first_with_exact_total_and_has_more(dynamodb, tenant):
 
 
 def test_equal_timestamps_still_sort_deterministically(dynamodb, tenant):
-    stamp = logic.now()
-    ids = sorted(logic.new_lead_id() for _ in range(5))
-    for lead_id in ids:
+    stamp = now()
+    same_time = sorted(ids.new_lead_id() for _ in range(5))
+    for lead_id in same_time:
         leads_table.insert(tenant, {"id": lead_id, "created_at": stamp, "updated_at": stamp})
 
-    assert [lead["id"] for lead in leads_table.page(tenant, 5, offset=0)[0]] == ids[::-1]
-    assert [lead["id"] for lead in leads_table.page(tenant, 2, offset=2)[0]] == ids[::-1][2:4]
-
-
-@pytest.fixture
-def embedded_dynamodb(monkeypatch):
-    """The local run's DynamoDB server: real concurrent HTTP requests, as from many Lambdas."""
-    from leads_cli import template
-    from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
-    from leads_domain.data import clients
-
-    server = EmbeddedDynamoDB().start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", server.endpoint)
-    create_tables(client(server.endpoint), template.load())
-    clients.dynamodb.cache_clear()
-    yield server
-    clients.dynamodb.cache_clear()
-    server.stop()
+    assert [lead["id"] for lead in leads_table.page(tenant, 5, offset=0)[0]] == same_time[::-1]
+    assert [lead["id"] for lead in leads_table.page(tenant, 2, offset=2)[0]] == same_time[::-1][2:4]
 
 
 def test_concurrent_creates_and_deletes_keep_the_count_exact(embedded_dynamodb):

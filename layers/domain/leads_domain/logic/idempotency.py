@@ -1,0 +1,103 @@
+"""Idempotency-Key: a retried request answers the first answer instead of running again.
+
+Powertools' idempotency utility does the work (claim a record, store the answer, compare the
+payload); this module configures it once per container and turns its exceptions into domain
+errors. Only requests that carry a key import it.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from leads_domain.container import once_per_container
+from leads_domain.errors import Conflict, IdempotencyError, ServiceUnavailable
+from leads_domain.tenancy import Tenant
+
+# Remembered for 24 hours per tenant, as Stripe does.
+IDEMPOTENCY_SECONDS = 24 * 60 * 60
+
+Work = Callable[..., dict[str, Any]]
+
+
+def request_of(tenant: Tenant, key: str, payload: Any) -> dict[str, Any]:
+    """What identifies one idempotent request: its tenant and key; ``payload`` is what must
+    be the same on every retry."""
+    return {"tenant": [tenant.account, tenant.mode], "key": key, "fields": payload}
+
+
+def tenant_of(request: dict[str, Any]) -> Tenant:
+    return Tenant(*request["tenant"])
+
+
+def seed_of(request: dict[str, Any]) -> str:
+    """A text that only this request (tenant, key and payload) has: for ids that every attempt
+    must share, so that an attempt that finds its work done cannot do it a second time."""
+    return json.dumps(request, sort_keys=True, separators=(",", ":"))
+
+
+def run_once(
+    operation: str, request: dict[str, Any], work: Work, lambda_context: Any = None
+) -> dict[str, Any]:
+    """``work(request)``'s answer, computed once per (tenant, key) for 24 hours. The same key
+    with another payload is an IdempotencyError; while the first attempt runs, a Conflict."""
+    from aws_lambda_powertools.utilities.idempotency import exceptions
+
+    if lambda_context is not None:
+        # An in-progress record then expires when this Lambda would have timed out, so a
+        # crashed request does not block its retries for a day.
+        _config().register_lambda_context(lambda_context)
+    try:
+        return _idempotent(operation, work)(request=request)
+    except exceptions.IdempotencyValidationError:
+        raise IdempotencyError(
+            "This Idempotency-Key was already used with a different request body.",
+            param="Idempotency-Key",
+        ) from None
+    except exceptions.IdempotencyAlreadyInProgressError:
+        raise Conflict(
+            "A request with this Idempotency-Key is still in progress. Retry shortly.",
+            param="Idempotency-Key",
+            code="idempotency_in_progress",
+        ) from None
+    except (
+        exceptions.IdempotencyPersistenceLayerError,
+        exceptions.IdempotencyPersistenceConnectionError,
+        exceptions.IdempotencyInconsistentStateError,
+    ):
+        raise ServiceUnavailable() from None
+
+
+def _idempotent(operation: str, work: Work) -> Work:
+    decorated = _decorated()
+    if operation not in decorated:
+        from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+        from leads_domain.data.idempotency_store import persistence_layer
+
+        decorated[operation] = idempotent_function(
+            data_keyword_argument="request",
+            persistence_store=persistence_layer(),
+            config=_config(),
+            # Stable across function names and deployments; the hash covers tenant and key.
+            key_prefix=operation,
+        )(work)
+    return decorated[operation]
+
+
+@once_per_container
+def _decorated() -> dict[str, Work]:
+    return {}
+
+
+@once_per_container
+def _config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    # The key is scoped to the tenant: two tenants' identical keys never meet. The payload is
+    # what is validated: the same key with another body is refused.
+    return IdempotencyConfig(
+        event_key_jmespath="[tenant, key]",
+        payload_validation_jmespath="fields",
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+        hash_function="sha256",
+    )

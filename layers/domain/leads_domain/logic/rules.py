@@ -1,0 +1,55 @@
+"""The lead rules, as pure functions: timestamps, defaults, the derived name, the public shape."""
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
+
+NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
+# Fields that the derived lead_name is made of.
+NAME_SOURCES = (*NAME_PARTS, "company_name", "email_id")
+
+
+class VersionedLead(NamedTuple):
+    """A Lead as the API shows it, and the version it shows (the ETag's number)."""
+
+    lead: dict[str, Any]
+    version: int
+
+
+def now() -> str:
+    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def derived_lead_name(fields: dict[str, Any]) -> str | None:
+    """As ERPNext names a lead: the person's name, else the company, else the email."""
+    if any(fields.get(part) for part in NAME_PARTS[1:]):
+        return " ".join(fields[part] for part in NAME_PARTS if fields.get(part))
+    return fields.get("company_name") or fields.get("email_id") or None
+
+
+def new_lead(lead_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+    """A new lead from the validated fields sent: defaults for what was not sent (or sent as
+    null), a derived lead_name unless one was sent, and both timestamps now."""
+    fields = {name: value for name, value in sent.items() if value is not None}
+    for name, default in DEFAULTS.items():
+        fields.setdefault(name, default)
+    if fields.get("lead_name") is None:
+        fields["lead_name"] = derived_lead_name(fields)
+    timestamp = now()
+    return {"id": lead_id, "created_at": timestamp, "updated_at": timestamp, **fields}
+
+
+def changes(sent: dict[str, Any]) -> dict[str, Any]:
+    """What an update sets: each field sent, where null restores a default (or clears)."""
+    return {name: DEFAULTS.get(name) if value is None else value for name, value in sent.items()}
+
+
+def present(lead: dict[str, Any]) -> dict[str, Any]:
+    """The Lead object as the reference shows it: every field, unset ones as null."""
+    return {name: lead.get(name) for name in RESPONSE_FIELDS}
+
+
+def versioned(lead: dict[str, Any]) -> VersionedLead:
+    return VersionedLead(present(lead), lead["version"])

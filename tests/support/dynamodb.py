@@ -1,0 +1,52 @@
+"""DynamoDB for the tests, always with template.yaml's own tables and indexes: moto in-process,
+or the local run's embedded server (real concurrent HTTP requests, as from many Lambdas)."""
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from moto import mock_aws
+
+from leads_cli import template as template_module
+from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
+from leads_domain.container import forget_all
+from leads_domain.data import clients
+
+
+@contextlib.contextmanager
+def moto_in_process() -> Iterator[Any]:
+    """moto, with every table of the template, and the domain's client made against it."""
+    with mock_aws():
+        forget_all()
+        dynamodb = clients.dynamodb()
+        create_tables(dynamodb, template_module.load())
+        yield dynamodb
+    forget_all()
+
+
+def recreate_tables(dynamodb: Any) -> None:
+    """Empty tables again: cheaper than a new moto, whose queries slow down as tables grow."""
+    for table in dynamodb.list_tables()["TableNames"]:
+        dynamodb.delete_table(TableName=table)
+    create_tables(dynamodb, template_module.load())
+
+
+@contextlib.contextmanager
+def embedded_server() -> Iterator[EmbeddedDynamoDB]:
+    """The local run's DynamoDB server, with the template's tables, and the domain's clients
+    (the idempotency utility's too) pointed at it while the block runs."""
+    server = EmbeddedDynamoDB().start()
+    saved = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
+    try:
+        create_tables(client(server.endpoint), template_module.load())
+        forget_all()
+        yield server
+    finally:
+        if saved is None:
+            os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = saved
+        forget_all()
+        server.stop()

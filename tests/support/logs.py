@@ -1,0 +1,63 @@
+"""What the functions log, captured: Powertools' JSON lines, anything printed, and every record
+that reaches the root logger."""
+
+import io
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+
+class LogOutput:
+    """What the functions log: Powertools' JSON lines on stdout, anything else printed, and
+    every record that reaches the root logger."""
+
+    def __init__(self, stream: io.StringIO, capsys: Any, caplog: Any) -> None:
+        self._stream = stream
+        self._capsys = capsys
+        self._caplog = caplog
+        self._printed = ""
+
+    def powertools_lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self._stream.getvalue().splitlines() if line]
+
+    def text(self, *, exclude: tuple[str, ...] = ()) -> str:
+        """Everything logged, as one text; ``exclude``: root-logger names to leave out."""
+        captured = self._capsys.readouterr()
+        self._printed += captured.out + captured.err
+        records = [
+            f"{record.name} {record.levelname} {record.getMessage()} "
+            f"{json.dumps(record.__dict__, default=str)}"
+            for record in self._caplog.records
+            if not record.name.startswith(exclude)
+        ]
+        return "\n".join([self._stream.getvalue(), self._printed, *records])
+
+
+def capture_logs(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any, caplog: Any
+) -> Iterator[Callable[..., LogOutput]]:
+    """log_output(level="DEBUG"): start capturing the functions' logs at this level. Call it
+    after the functions are loaded (their Powertools Logger then exists)."""
+    restore: list[tuple[logging.Logger, int]] = []
+
+    def start(level: str = "DEBUG") -> LogOutput:
+        monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
+        stream = io.StringIO()
+        service = logging.getLogger(os.environ["POWERTOOLS_SERVICE_NAME"])
+        assert service.handlers, "load the functions first: their Logger owns this handler"
+        restore.append((service, service.level))
+        service.setLevel(level)
+        for handler in service.handlers:
+            if isinstance(handler, logging.StreamHandler):
+                monkeypatch.setattr(handler, "stream", stream)
+        caplog.set_level(level)
+        capsys.readouterr()
+        return LogOutput(stream, capsys, caplog)
+
+    yield start
+    for logger, level in reversed(restore):
+        logger.setLevel(level)

@@ -1,0 +1,204 @@
+"""The tests' pytest plugin: the environment, every fixture, and the log shown on failure.
+
+Loaded by tests/conftest.py before any test module is imported, so the environment below is
+in place before anything reads settings.
+"""
+
+import os
+
+# Fake credentials, and no X-Ray or CloudWatch.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "leads-api-tests",
+        "POWERTOOLS_METRICS_NAMESPACE": "LeadsApiTests",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from leads_cli import template as template_module
+from leads_cli.keys import create_key
+from leads_domain.container import forget_all
+from leads_domain.data import clients
+from leads_domain.tenancy import Tenant
+from support.client import LeadsClient
+from support.dynamodb import embedded_server, moto_in_process, recreate_tables
+from support.faults import FaultInjector, install
+from support.local_api import LocalApi, running_local_api
+from support.logs import LogOutput, capture_logs
+
+# Table names as the functions see them, from template.yaml (locally, tables are named by
+# their logical ids).
+os.environ.update(
+    {
+        name: value
+        for function in template_module.load().functions.values()
+        for name, value in function.environment.items()
+        if name.endswith("_TABLE_NAME")
+    }
+)
+
+_LOCAL_APIS = ("local_api", "uncached_local_api")
+_LOG_OFFSETS = pytest.StashKey[dict[str, int]]()
+_LOG_LINES_SHOWN = 200
+
+
+# --- DynamoDB and tenants -------------------------------------------------------------------
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    """moto in-process, with every table and index of template.yaml."""
+    with moto_in_process() as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def shared_dynamodb() -> Iterator[Any]:
+    """moto, and the domain's client, once per module: a botocore client takes longer to make
+    than most fault tests take to run. ``injector`` empties the tables for each test."""
+    with moto_in_process() as client:
+        yield client
+
+
+@pytest.fixture
+def embedded_dynamodb() -> Iterator[Any]:
+    """The local run's DynamoDB server, with the domain's clients pointed at it."""
+    with embedded_server() as server:
+        yield server
+
+
+@pytest.fixture
+def tenant() -> Tenant:
+    return Tenant(f"acct_{uuid.uuid4().hex[:12]}", "test")
+
+
+@pytest.fixture
+def make_key(dynamodb: Any) -> Callable[..., str]:
+    """make_key(account, mode="test") -> a stored, working key."""
+
+    def make(account: str, mode: str = "test") -> str:
+        return create_key(account, mode)[1]
+
+    return make
+
+
+@pytest.fixture
+def reset_domain() -> Iterator[None]:
+    """For a test that changes the environment: every cached setting and client is made
+    afresh before and after it."""
+    forget_all()
+    yield
+    forget_all()
+
+
+# --- faults and logs ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def injector(shared_dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
+    """Faults for the domain's DynamoDB client, against empty tables, with zero retry backoff
+    everywhere. Everything else cached is made afresh, around that one client (so the
+    idempotency utility takes it too)."""
+    recreate_tables(shared_dynamodb)
+    forget_all()
+    clients.dynamodb.use(shared_dynamodb)
+    fault_injector = install(monkeypatch, shared_dynamodb)
+    yield fault_injector
+    fault_injector.close()
+    forget_all()
+
+
+@pytest.fixture
+def log_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any, caplog: Any
+) -> Iterator[Callable[..., LogOutput]]:
+    """log_output(level="DEBUG"): start capturing the functions' logs at this level. Call it
+    after the functions are loaded (their Powertools Logger then exists)."""
+    yield from capture_logs(monkeypatch, capsys, caplog)
+
+
+# --- the local run --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def local_api() -> Iterator[LocalApi]:
+    """The local run as `make run` starts it (template defaults: a 300 s authorizer cache),
+    one per xdist worker."""
+    with running_local_api() as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def uncached_local_api() -> Iterator[LocalApi]:
+    """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
+    with running_local_api("--parameter", "AuthorizerCacheTtl=0") as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def shared_client(local_api: LocalApi) -> LeadsClient:
+    """The key `leads serve` printed. Shared by every test of a worker: only for requests
+    whose outcome does not depend on what else the account holds."""
+    return LeadsClient(local_api, local_api.test_key)
+
+
+@pytest.fixture
+def new_client(local_api: LocalApi) -> Callable[..., LeadsClient]:
+    """new_client(account=None, mode="test"): a client with a new key, of a fresh account
+    unless one is given."""
+    return local_api.new_client
+
+
+@pytest.fixture
+def client(new_client: Callable[..., LeadsClient]) -> LeadsClient:
+    """A fresh tenant of its own: its totals count only what the test does."""
+    return new_client()
+
+
+@pytest.fixture
+def fresh_key(new_client: Callable[..., LeadsClient]) -> str:
+    """A new test key of a fresh account."""
+    return new_client().key
+
+
+# On failure, show what each local run logged during the test (one line per request,
+# tracebacks), and what a fuzz run recorded.
+
+
+@pytest.fixture(autouse=True)
+def _local_api_log_offsets(request: pytest.FixtureRequest) -> None:
+    request.node.stash[_LOG_OFFSETS] = {}
+    for name in _LOCAL_APIS:
+        if name in request.fixturenames:
+            server: LocalApi = request.getfixturevalue(name)
+            request.node.stash[_LOG_OFFSETS][name] = server.log_size()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and call.when == "call":
+        for name, value in item.user_properties:
+            if name == "fuzz run":
+                report.sections.append((name, str(value)))
+        for name, offset in item.stash.get(_LOG_OFFSETS, {}).items():
+            server = getattr(item, "funcargs", {}).get(name)
+            if server is None:
+                continue
+            lines = server.log_since(offset).splitlines()[-_LOG_LINES_SHOWN:]
+            report.sections.append((f"`leads serve` log ({name})", "\n".join(lines)))
+    return report

@@ -12,6 +12,7 @@ from typing import Any
 
 from bench.environment import ROOT, template
 from leads_cli.gateway import import_file
+from leads_cli.lambda_context import LambdaContext
 from leads_domain.container import forget_all
 
 # What is on while handlers run in-process; RESULTS.md repeats it.
@@ -42,15 +43,9 @@ def load(folder: str) -> ModuleType:
     return import_file(ROOT / "functions" / folder / "app.py", f"bench_function_{folder}")
 
 
-class LambdaContext:
-    function_name = "leads-bench"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:leads-bench"
-    aws_request_id = "bench-request"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 10_000
+def new_context() -> LambdaContext:
+    """What Lambda passes each invocation: a request id of its own, 10 s left to run."""
+    return LambdaContext("leads-bench", timeout_seconds=10)
 
 
 @contextmanager
@@ -70,5 +65,5 @@ def stdout_discarded() -> Iterator[None]:
         os.close(devnull)
 
 
-def invoke(folder: str, event: dict[str, Any]) -> Any:
-    return load(folder).lambda_handler(event, LambdaContext())
+def invoke(folder: str, event: dict[str, Any], context: LambdaContext | None = None) -> Any:
+    return load(folder).lambda_handler(event, context or new_context())

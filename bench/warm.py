@@ -19,9 +19,12 @@ from botocore import xform_name
 from bench import events, handlers
 from bench.database import LocalDynamoDB, domain_client, seed_tenant
 from bench.report import Section, Table, Target, median, percentile, ratio
+from leads_cli.lambda_context import LambdaContext
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
 
+# A handler as timed: (event, context) -> response.
+Handler = Callable[[dict[str, Any], LambdaContext], Any]
 PAGE = 20
 TENANT = Tenant("acct_warm", "test")
 # (label, function folder, p50 target in ms)
@@ -96,27 +99,28 @@ def status(response: Any) -> Any:
     return response["policyDocument"]["Statement"][0]["Effect"]
 
 
-def timed(handler: Callable[[dict[str, Any]], Any], event: dict[str, Any], calls: int, warmup: int):
-    """Nanoseconds per call; each call gets its own copy of the event (copied untimed)."""
-    expected = status(handler(copy.deepcopy(event)))
+def timed(handler: Handler, event: dict[str, Any], calls: int, warmup: int):
+    """Nanoseconds per call; each call gets its own copy of the event and its own Lambda context,
+    both made untimed (Lambda's runtime, not the function, makes the context)."""
+    expected = status(handler(copy.deepcopy(event), handlers.new_context()))
     for _ in range(warmup):
-        handler(copy.deepcopy(event))
+        handler(copy.deepcopy(event), handlers.new_context())
     samples = []
     for _ in range(calls):
-        fresh = copy.deepcopy(event)
+        fresh, context = copy.deepcopy(event), handlers.new_context()
         start = time.perf_counter_ns()
-        response = handler(fresh)
+        response = handler(fresh, context)
         samples.append(time.perf_counter_ns() - start)
         if status(response) != expected:
             raise SystemExit(f"warm: answer changed from {expected} to {status(response)}")
     return samples
 
 
-def bare_get(replayer: Replayer) -> Callable[[dict[str, Any]], Any]:
+def bare_get(replayer: Replayer) -> Handler:
     """The floor: the least a get handler does, with no framework, validation, logging or
     metrics: read the id and tenant, make the one DynamoDB call, answer the item as JSON."""
 
-    def handler(event: dict[str, Any]) -> dict[str, Any]:
+    def handler(event: dict[str, Any], _context: LambdaContext) -> dict[str, Any]:
         authorizer = event["requestContext"]["authorizer"]
         partition = f"{authorizer['account']}#{authorizer['mode']}"
         key = {"tenant": {"S": partition}, "sk": {"S": "LEAD#" + event["pathParameters"]["id"]}}
@@ -147,7 +151,7 @@ def run(db: LocalDynamoDB, calls: int, warmup: int) -> Section:
             replayer = Replayer(recordings[folder])
             with domain_client(replayer):
                 samples[folder] = timed(
-                    lambda event, f=folder: handlers.invoke(f, event),
+                    lambda event, context, f=folder: handlers.invoke(f, event, context),
                     prepared[folder],
                     calls,
                     warmup,

@@ -11,8 +11,8 @@ from types import ModuleType
 from typing import Any
 
 from bench.environment import ROOT, template
-from leads_cli.gateway import import_file
 from leads_cli.lambda_context import LambdaContext
+from leads_cli.local_functions import import_file
 from leads_domain.container import forget_all
 
 # What is on while handlers run in-process; RESULTS.md repeats it.

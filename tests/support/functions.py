@@ -8,8 +8,8 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
-from leads_cli.gateway import import_file
 from leads_cli.lambda_context import LambdaContext
+from leads_cli.local_functions import import_file
 from leads_cli.template import PROJECT_ROOT
 
 FUNCTIONS = PROJECT_ROOT / "functions"

@@ -5,11 +5,17 @@ import io
 import json
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import botocore.session
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
 
 from leads_cli.template import Template, create_table_requests, time_to_live
 
@@ -23,7 +29,7 @@ LOCAL_CREDENTIALS = {
 }
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
+class _QuietRequestHandler(MotoRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass  # the local run logs API requests, not every DynamoDB call
 
@@ -35,8 +41,7 @@ class EmbeddedDynamoDB:
 
     def __init__(self, port: int = 0) -> None:
         self._port = port
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: _MotoServer | None = None
         self._lock = threading.Lock()
         # TransactWriteItems answers by ClientRequestToken: DynamoDB makes a retried
         # transaction (same token) succeed without applying it twice; moto does not.
@@ -45,7 +50,8 @@ class EmbeddedDynamoDB:
     @property
     def endpoint(self) -> str:
         assert self._server is not None, "start() first"
-        return f"http://127.0.0.1:{self._server.server_port}"
+        host, port = self._server.get_host_and_port()
+        return f"http://{host}:{port}"
 
     def _serialised(self, app: Any) -> Any:
         def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -74,22 +80,49 @@ class EmbeddedDynamoDB:
         return application
 
     def start(self) -> "EmbeddedDynamoDB":
-        app = DomainDispatcherApplication(create_backend_app)
-        self._server = make_server(
-            "127.0.0.1",
-            self._port,
-            self._serialised(app),
-            threaded=True,
-            request_handler=_QuietRequestHandler,
-        )
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = _MotoServer(self._port, self._serialised)
+        self._server.start()
+        if self._server.startup_error:
+            raise self._server.startup_error
         return self
 
     def stop(self) -> None:
         if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
+
+
+class _MotoServer(ThreadedMotoServer):
+    """moto's ThreadedMotoServer on 127.0.0.1, its app wrapped in a WSGI middleware."""
+
+    def __init__(self, port: int, middleware: Callable[[Any], Any]) -> None:
+        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        self._middleware = middleware
+        self.startup_error: OSError | None = None
+
+    # ThreadedMotoServer builds its app and its server in this one method, with no way to wrap
+    # the app or to choose the request handler: this is moto's own, with both. It also closes
+    # the socket once the server stops (moto's stop() leaves the port bound), and lets start()
+    # fail when the port is taken (moto's start() would wait for the server forever).
+    def _server_entry(self) -> None:
+        app = self._middleware(DomainDispatcherApplication(create_backend_app))
+        try:
+            server = make_server(
+                self._ip_address,
+                self._port,
+                app,
+                threaded=True,
+                request_handler=_QuietRequestHandler,
+            )
+        except OSError as error:
+            self.startup_error = error
+            self._server_ready_event.set()
+            return
+        self._server = server
+        self._server_ready_event.set()
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
 
 
 def _transaction_token(environ: dict[str, Any], body: bytes) -> str | None:

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from leads_cli.gateway import Gateway, LocalApiServer
+    from leads_cli.gateway import Gateway
     from leads_cli.keys import create_key
     from leads_cli.local_dynamodb import (
         EmbeddedDynamoDB,
@@ -85,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
         create_tables,
         use_local_credentials,
     )
+    from leads_cli.local_server import LocalApiServer
 
     overrides = []
     for item in args.parameter:

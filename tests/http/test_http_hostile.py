@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from support.assertions import RawAnswer, assert_error
 from support.client import LeadsClient
 from support.local_api import LocalApi
-from support.reference import ERROR_FIELDS, TEXT_LENGTH
+from support.reference import TEXT_LENGTH
 
 pytestmark = pytest.mark.http
 
@@ -272,14 +273,7 @@ CASES: dict[str, Hostile] = {
 # --- sending bytes as they are ------------------------------------------------------------
 
 
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-
-def send(api: LocalApi, request: Hostile, key: str, lead_id: str | None) -> Answer:
+def send(api: LocalApi, request: Hostile, key: str, lead_id: str | None) -> RawAnswer:
     target = request.target
     if lead_id is not None:
         target = target.replace("{id}", lead_id).replace("{ID}", lead_id.upper())
@@ -299,7 +293,7 @@ def send(api: LocalApi, request: Hostile, key: str, lead_id: str | None) -> Answ
         _send_until_answered(connection, request.body or b"")
         response = http.client.HTTPResponse(connection, method=request.method)
         response.begin()
-        return Answer(response.status, response.headers, response.read())
+        return RawAnswer(response.status, response.headers, response.read())
 
 
 def _send_until_answered(connection: socket.socket, body: bytes) -> None:
@@ -316,27 +310,10 @@ def _send_until_answered(connection: socket.socket, body: bytes) -> None:
             return
 
 
-def assert_refused(answer: Answer, expected: Hostile) -> dict[str, Any]:
+def assert_refused(answer: RawAnswer, expected: Hostile) -> dict[str, Any]:
     """A 4xx, this one, in the API's one error shape."""
-    text = answer.body[:500].decode("utf-8", "replace")
-    assert answer.status == expected.status, (
-        f"expected {expected.status}, got {answer.status}: {text}"
-    )
-    assert 400 <= answer.status < 500
-    content_type = answer.headers.get("Content-Type", "")
-    assert content_type.split(";")[0].strip() == "application/json", (content_type, text)
-    body = json.loads(answer.body)
-    assert isinstance(body, dict) and set(body) == {"error"}, text
-    error = body["error"]
-    assert set(error) == ERROR_FIELDS, error
-    for name in ("type", "code", "message", "request_id"):
-        assert isinstance(error[name], str) and error[name], (name, text)
-    assert error["param"] is None or isinstance(error["param"], str), text
-    if expected.code is not None:
-        assert error["code"] == expected.code, text
-    if expected.param is not ...:
-        assert error["param"] == expected.param, text
-    return dict(error)
+    assert 400 <= answer.status < 500, answer.status
+    return assert_error(answer, expected.status, code=expected.code, param=expected.param)
 
 
 # --- the test -------------------------------------------------------------------------------

@@ -12,21 +12,26 @@ from leads_domain.tenancy import Tenant
 LEAD_PREFIX = "LEAD#"
 
 
-def partition(dynamodb: Any, tenant: Tenant) -> list[dict[str, Any]]:
-    """Every raw item of the tenant's partition of the leads table, strongly consistent."""
+def query_all(dynamodb: Any, **request: Any) -> list[dict[str, Any]]:
+    """Every item a Query finds, page after page."""
     items: list[dict[str, Any]] = []
-    request: dict[str, Any] = {
-        "TableName": get_settings().leads_table,
-        "KeyConditionExpression": "tenant = :tenant",
-        "ExpressionAttributeValues": {":tenant": {"S": tenant.partition}},
-        "ConsistentRead": True,
-    }
     while True:
         page = dynamodb.query(**request)
         items.extend(page["Items"])
         if "LastEvaluatedKey" not in page:
             return items
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def partition(dynamodb: Any, tenant: Tenant) -> list[dict[str, Any]]:
+    """Every raw item of the tenant's partition of the leads table, strongly consistent."""
+    return query_all(
+        dynamodb,
+        TableName=get_settings().leads_table,
+        KeyConditionExpression="tenant = :tenant",
+        ExpressionAttributeValues={":tenant": {"S": tenant.partition}},
+        ConsistentRead=True,
+    )
 
 
 def lead_items(dynamodb: Any, tenant: Tenant) -> dict[str, dict[str, Any]]:
@@ -51,20 +56,14 @@ def idempotency_records(dynamodb: Any) -> list[dict[str, Any]]:
 
 def index_entries(dynamodb: Any, tenant: Tenant, index: str) -> list[dict[str, Any]]:
     """Every entry of one of the leads table's indexes for the tenant, newest first."""
-    entries: list[dict[str, Any]] = []
-    request: dict[str, Any] = {
-        "TableName": get_settings().leads_table,
-        "IndexName": index,
-        "KeyConditionExpression": "tenant = :tenant",
-        "ExpressionAttributeValues": {":tenant": {"S": tenant.partition}},
-        "ScanIndexForward": False,
-    }
-    while True:
-        page = dynamodb.query(**request)
-        entries.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return entries
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return query_all(
+        dynamodb,
+        TableName=get_settings().leads_table,
+        IndexName=index,
+        KeyConditionExpression="tenant = :tenant",
+        ExpressionAttributeValues={":tenant": {"S": tenant.partition}},
+        ScanIndexForward=False,
+    )
 
 
 def decoded(item: dict[str, Any]) -> dict[str, Any]:

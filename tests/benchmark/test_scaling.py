@@ -3,50 +3,17 @@ prints is exactly SCALING.md's generated section. Nothing is timed: the script m
 capacity units and runs a seeded simulation, so its output is the same on every machine."""
 
 import difflib
-import importlib
-import os
-import subprocess
-import sys
-from pathlib import Path
-from types import ModuleType
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def scaling() -> ModuleType:
-    """bench.scaling, imported from the project root (the benchmark is not an installed package,
-    and tests/bench would otherwise pass for a namespace package called bench)."""
-    if getattr(sys.modules.get("bench"), "__file__", "") is None:
-        del sys.modules["bench"]  # a namespace package: tests/bench, not the benchmark
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(ROOT))
-        return importlib.import_module("bench.scaling")
+from bench import scaling
+from leads_cli.template import PROJECT_ROOT as ROOT
+from support.scripts import run_module
 
 
 def run_script() -> str:
-    """`python -m bench.scaling` in an environment without this test session's settings (the
-    script configures its own, as the benchmark does)."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "POWERTOOLS_")) and not name.endswith("_TABLE_NAME")
-    }
-    process = subprocess.run(
-        [sys.executable, "-m", "bench.scaling"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-5000:]
-    return process.stdout
+    return run_module("bench.scaling", timeout=120)
 
 
-def test_scaling_md_is_what_the_script_prints(scaling: ModuleType) -> None:
+def test_scaling_md_is_what_the_script_prints() -> None:
     printed = run_script().strip("\n")
     written = scaling.section_of((ROOT / "SCALING.md").read_text())
     diff = "\n".join(
@@ -80,14 +47,14 @@ def test_scaling_md_is_what_the_script_prints(scaling: ModuleType) -> None:
     assert cells[1:4] == ["TransactWriteItems", "0 / 5", "0 / 2"], cells
 
 
-def test_the_generated_section_is_replaced_in_place(scaling: ModuleType) -> None:
+def test_the_generated_section_is_replaced_in_place() -> None:
     text = f"intro\n\n{scaling.BEGIN}\n\nold\n\n{scaling.END}\n\nafter\n"
     replaced = scaling.with_section(text, "new")
     assert replaced == f"intro\n\n{scaling.BEGIN}\n\nnew\n\n{scaling.END}\n\nafter\n"
     assert scaling.section_of(replaced) == "new"
 
 
-def test_counter_simulation_follows_the_retry_policy(scaling: ModuleType) -> None:
+def test_counter_simulation_follows_the_retry_policy() -> None:
     # Rare writes almost never meet: about rate x hold of the attempts conflict.
     quiet = scaling.simulate_counter(1, 0.010, transactions=2_000)
     assert quiet.conflicted_attempts < 0.03

@@ -5,18 +5,17 @@ No timing target is asserted: on a shared machine timings drift, and judging the
 what the full run (`make bench`) and bench/RESULTS.md are for."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from leads_cli.template import PROJECT_ROOT as ROOT
+from support.scripts import run_module
+
 pytestmark = [pytest.mark.sam, pytest.mark.slow]  # the benchmark runs `sam build`
 
-ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(path.name for path in (ROOT / "functions").iterdir() if path.is_dir())
 SECTIONS = [
     "1. Cold start",
@@ -31,21 +30,7 @@ def quick_run(out: Path) -> tuple[str, dict[str, Any]]:
     """`python -m bench.run --quick`, in an environment without this test session's settings
     (the benchmark configures its own): (RESULTS.md's text, the same as JSON)."""
     results, data = out / "RESULTS.md", out / "results.json"
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "POWERTOOLS_")) and not name.endswith("_TABLE_NAME")
-    }
-    command = [sys.executable, "-m", "bench.run", "--quick", "--output", str(results)]
-    process = subprocess.run(
-        [*command, "--json", str(data)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-5000:]
+    run_module("bench.run", "--quick", "--output", str(results), "--json", str(data))
     return results.read_text(), json.loads(data.read_text())
 
 

@@ -22,20 +22,12 @@ from leads_domain import api_keys
 from leads_domain.container import forget_all
 from leads_domain.data import leads_table
 from support.events import EVENTS, sample_event
-from support.functions import function_names, load_function
+from support.functions import function_names, load_function, logical_ids
 
 ENV_FILE = EVENTS / "env.json"
 # What the events file of each function folder is called: events/<folder>.json.
 FUNCTION_NAMES = function_names()
 REST_EVENTS = [name for name in FUNCTION_NAMES if name != "authorizer"]
-
-
-def logical_ids() -> dict[str, str]:
-    """functions/<folder> -> the function's logical id in template.yaml."""
-    return {
-        function.code_uri.name: logical_id
-        for logical_id, function in template_module.load().functions.items()
-    }
 
 
 def env_file_values(folder: str) -> dict[str, str]:

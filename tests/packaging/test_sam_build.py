@@ -23,23 +23,18 @@ from leads_cli.examples import (
     EXAMPLE_LEAD_ID,
     seed_examples,
 )
-from leads_cli.local_dynamodb import EmbeddedDynamoDB, create_tables
+from leads_cli.local_dynamodb import create_tables
+from leads_cli.template import PROJECT_ROOT
 from leads_domain.container import forget_all
 from leads_domain.data import clients
+from support.events import EVENTS, sample_event
+from support.functions import logical_ids
 
 pytestmark = [pytest.mark.sam, pytest.mark.slow]  # sam build takes minutes
 
-ROOT = Path(__file__).resolve().parents[2]
-EVENTS = ROOT / "events"
-TEMPLATE = template_module.load(ROOT / "template.yaml")
-# functions/<folder> -> logical id (sam build names the built folder by logical id).
-FOLDERS = {
-    function.code_uri.name: logical_id for logical_id, function in TEMPLATE.functions.items()
-}
-
-
-def read_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / f"{name}.json").read_text())
+ROOT = PROJECT_ROOT
+TEMPLATE = template_module.load()
+FOLDERS = logical_ids()
 
 
 @pytest.fixture(scope="module")
@@ -58,26 +53,21 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def embedded_dynamodb() -> Iterator[str]:
-    server = EmbeddedDynamoDB().start()
-    yield server.endpoint
-    server.stop()
-
-
 @pytest.fixture
-def dynamodb_endpoint(embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def dynamodb_endpoint(
+    module_embedded_dynamodb: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """Fresh tables from template.yaml on the embedded DynamoDB, with the example key and lead,
     seeded through leads_domain pointed at that endpoint. Fresh per test: moto's backends are
     per process, and an in-process moto test on the same xdist worker resets them."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", embedded_dynamodb)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", module_embedded_dynamodb)
     forget_all()
     client = clients.dynamodb()
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
     create_tables(client, TEMPLATE)
     seed_examples()
-    yield embedded_dynamodb
+    yield module_embedded_dynamodb
     # moto's tables live in this process: leave none for the next test on this worker.
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
@@ -210,7 +200,7 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
         assert _status(result) == 204, result["response"]
         assert (
             result["response"]["headers"]["Access-Control-Allow-Origin"]
-            == (read_event("cors_preflight")["headers"]["Origin"])
+            == (sample_event("cors_preflight")["headers"]["Origin"])
         )
     else:
         raise AssertionError(f"no expectation for {folder}: add one")

@@ -8,6 +8,7 @@ from typing import Any
 
 from requests.structures import CaseInsensitiveDict
 
+from leads_cli import template as template_module
 from leads_cli.lambda_context import LambdaContext
 from leads_cli.local_functions import import_file
 from leads_cli.template import PROJECT_ROOT
@@ -27,6 +28,15 @@ def load_function(name: str) -> ModuleType:
 
 def function_names() -> list[str]:
     return sorted(path.name for path in FUNCTIONS.iterdir() if (path / "app.py").exists())
+
+
+def logical_ids() -> dict[str, str]:
+    """functions/<folder> -> the function's logical id in template.yaml (sam build names each
+    built folder by its logical id)."""
+    return {
+        function.code_uri.name: logical_id
+        for logical_id, function in template_module.load().functions.items()
+    }
 
 
 @dataclass

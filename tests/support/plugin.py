@@ -31,6 +31,7 @@ import pytest
 
 from leads_cli import template as template_module
 from leads_cli.keys import create_key
+from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
@@ -79,6 +80,15 @@ def embedded_dynamodb() -> Iterator[Any]:
     """The local run's DynamoDB server, with the domain's clients pointed at it."""
     with embedded_server() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def module_embedded_dynamodb() -> Iterator[str]:
+    """The local run's DynamoDB server for a whole module, as a bare endpoint: for processes
+    other than this one (a built function run by the runtime's Python). No tables."""
+    server = EmbeddedDynamoDB().start()
+    yield server.endpoint
+    server.stop()
 
 
 @pytest.fixture

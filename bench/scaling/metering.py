@@ -18,7 +18,7 @@ from bench.scaling.limits import (
     REQUEST_SECONDS,
     TRANSACTION_SECONDS,
 )
-from leads_domain.data import clients, leads_table
+from leads_domain.data import clients, counters
 from leads_domain.tenancy import Tenant
 
 SEEDED_LEADS = 150  # enough for a full page at offset 100 and after the 100th lead
@@ -88,7 +88,14 @@ class PlaceMeter(CapacityMeter):
         if table.name != self._leads.name:
             return OTHER
         sort_key = self._leads.key_attributes[1]
-        return COUNTER if key[sort_key]["S"] == leads_table.COUNTER_SK else LEADS
+        return COUNTER if counters.TOTAL.holds(key[sort_key]["S"]) else LEADS
+
+    @staticmethod
+    def _query_place(params: dict[str, Any]) -> str:
+        """A Query of the table itself reads the count's shards when its key range is the
+        count's (the items it answers are projected without their keys), or else leads."""
+        values = params.get("ExpressionAttributeValues", {}).values()
+        return COUNTER if any(counters.TOTAL.holds(v.get("S", "")) for v in values) else LEADS
 
     def _charge_writes(self, operation: str, writes: list[tuple[Any, bool, Item | None]]):
         total = Charge(operation)
@@ -108,7 +115,7 @@ class PlaceMeter(CapacityMeter):
         if operation == "GetItem" and table:
             self.places[self._place(table, params["Key"])].read += charge.read_units
         elif operation == "Query" and table is self._leads:
-            place = INDEX if "IndexName" in params else LEADS
+            place = INDEX if "IndexName" in params else self._query_place(params)
             self.places[place].read += charge.read_units
         elif operation == "BatchGetItem":
             split = 0.0
@@ -136,7 +143,8 @@ class PlaceMeter(CapacityMeter):
 class Measurements:
     operations: dict[str, Measured]
     index_entry_bytes: int
-    counter_read_units: float  # one eventually consistent read of the counter item
+    counter_read_units: float  # one eventually consistent read of the whole count (all shards)
+    shard_read_units: float  # one shard read on its own (as a BatchGetItem key would be)
     page: int = capacity.PAGE
     notes: list[str] = field(default_factory=list)
 
@@ -149,7 +157,7 @@ def measure() -> Measurements:
         meter = PlaceMeter(clients.dynamodb(), db.raw, tables.schemas, tables.leads.name)
         operations = capacity.Operations(meter)
         tenant = Tenant("acct_scaling", "test")
-        counter_key = database.seed_tenant(db.raw, tenant, SEEDED_LEADS).counter_key
+        database.seed_tenant(db.raw, tenant, SEEDED_LEADS)
         found: dict[str, Measured] = {}
 
         def call(name: str, folder: str, event: dict[str, Any], status: int) -> Any:
@@ -183,11 +191,12 @@ def measure() -> Measurements:
         call("delete", "delete_lead", events.for_lead(event, new_id), 200)
 
         entry = tables.index.entry(lead) or {}
-        counter = tables.item(tables.leads, counter_key)
+        shards = tables.count_shards(tenant)
         return Measurements(
             operations=found,
             index_entry_bytes=tables.index.entry_size(entry),
-            counter_read_units=read_units(item_size(counter), consistent=False),
+            counter_read_units=capacity.count_read(shards),
+            shard_read_units=read_units(max(map(item_size, shards)), consistent=False),
             notes=[
                 f"A tenant of {SEEDED_LEADS} leads seeded as the capacity benchmark seeds one "
                 f"(events/create_lead.json's lead, {item_size(lead)} bytes); each handler run "

@@ -201,21 +201,21 @@ OPERATIONS = (
     Operation(
         "list at offset 0",
         "list_leads",
-        ("Query", "BatchGetItem"),
+        ("Query by_created_at", "BatchGetItem", "Query"),
         lambda w: request("GET", COLLECTION, w.tenant, query={"limit": "2"}),
         _listed(0, 2),
     ),
     Operation(
         "list at offset 1",
         "list_leads",
-        ("GetItem", "Query", "BatchGetItem"),
+        ("Query", "Query by_created_at", "BatchGetItem"),
         lambda w: request("GET", COLLECTION, w.tenant, query={"limit": "2", "offset": "1"}),
         _listed(1, 3),
     ),
     Operation(
         "list after a cursor",
         "list_leads",
-        ("GetItem", "Query", "BatchGetItem"),
+        ("GetItem", "Query by_created_at", "BatchGetItem", "Query"),
         lambda w: request(
             "GET",
             COLLECTION,

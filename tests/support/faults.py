@@ -117,10 +117,10 @@ class FaultInjector:
     def close(self) -> None:
         self.client.meta.events.unregister("before-send.dynamodb", self._before_send)
 
-    def fail(self, operation: str, fault: Fault, times: int | None = None) -> None:
-        """Fault ``operation`` (e.g. "TransactWriteItems"): its next ``times`` attempts, or
-        every attempt until ``heal``."""
-        self._plans[operation] = _Plan(fault, times)
+    def fail(self, call: str, fault: Fault, times: int | None = None) -> None:
+        """Fault ``call`` (an operation, e.g. "TransactWriteItems", or one on an index, e.g.
+        "Query by_created_at"): its next ``times`` attempts, or every attempt until ``heal``."""
+        self._plans[call] = _Plan(fault, times)
 
     def heal(self) -> None:
         self._plans.clear()
@@ -141,7 +141,7 @@ class FaultInjector:
     def _before_send(self, request: AWSPreparedRequest, event_name: str, **_: Any) -> Any:
         if self._paused:
             return None
-        operation = event_name.rsplit(".", 1)[-1]
+        operation = call_name(event_name.rsplit(".", 1)[-1], request.body)
         self.attempts[operation] += 1
         self.bodies[operation].append(request.body)
         plan = self._plans.get(operation)
@@ -151,6 +151,15 @@ class FaultInjector:
             plan.remaining -= 1
         setattr(request, _FAULTED, True)
         return plan.fault.answer(request)
+
+
+def call_name(operation: str, body: Any) -> str:
+    """The operation, and the index it reads when it reads one: a Query of the table and a
+    Query of one of its indexes are different calls."""
+    if operation != "Query":
+        return operation
+    index = json.loads(body or b"{}").get("IndexName")
+    return f"{operation} {index}" if index else operation
 
 
 def install(monkeypatch: pytest.MonkeyPatch, client: Any) -> FaultInjector:

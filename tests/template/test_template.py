@@ -168,6 +168,7 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
     "GetLeadFunction": {("dynamodb:GetItem", LEADS), ("dynamodb:GetItem", KEYS)},
     "ListLeadsFunction": {
         ("dynamodb:Query", LEADS_INDEX),
+        ("dynamodb:Query", LEADS),
         ("dynamodb:BatchGetItem", LEADS),
         ("dynamodb:GetItem", LEADS),
         ("dynamodb:GetItem", KEYS),

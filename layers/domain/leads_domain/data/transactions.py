@@ -1,12 +1,13 @@
 """TransactWriteItems, retried briefly when another transaction holds one of its items.
 
-Concurrent creates and deletes of one tenant all touch its counter item, so they collide; a
-short retry with full jitter settles that. Conditions that fail are not retried: they are the
-caller's answer.
+Concurrent creates and deletes of one tenant touch its counter shards, so two of them collide
+when they pick the same shard; a short retry with full jitter, on a shard picked afresh,
+settles that. Conditions that fail are not retried: they are the caller's answer.
 """
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,10 +19,12 @@ ATTEMPTS = 5
 CONFLICT_BACKOFF_SECONDS = 0.02
 
 
-def transact(items: list[dict[str, Any]]) -> None:
+def transact(attempt_items: Callable[[], list[dict[str, Any]]]) -> None:
+    """Write the items ``attempt_items()`` answers, asking again for each attempt (so that an
+    attempt after a conflict can pick another counter shard)."""
     for attempt in range(ATTEMPTS):
         try:
-            dynamodb().transact_write_items(TransactItems=items)
+            dynamodb().transact_write_items(TransactItems=attempt_items())
             return
         except ClientError as error:
             if attempt == ATTEMPTS - 1 or not _conflict(error):

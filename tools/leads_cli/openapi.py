@@ -11,15 +11,24 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from leads_cli import template as template_module
+from leads_domain.batch_models import BATCH_LIMIT
 from leads_domain.fields import TEXT_LENGTH
 from leads_domain.http.parameters import IDEMPOTENCY_KEY_LENGTH
 from leads_domain.models import LeadFields
 from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT
-from leads_domain.response_models import DeletedLead, ErrorResponse, Lead, LeadList
+from leads_domain.response_models import (
+    DeletedLead,
+    ErrorResponse,
+    Lead,
+    LeadBatch,
+    LeadBatchResult,
+    LeadList,
+)
 
 OPENAPI_PATH = template_module.PROJECT_ROOT / "openapi.json"
 COLLECTION = "/api/crm/lead"
 ITEM = "/api/crm/lead/{id}"
+BATCH = "/api/crm/lead/batch"
 
 _ERRORS = {
     "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
@@ -73,6 +82,32 @@ def _body(description: str) -> dict[str, Any]:
         "required": False,
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LeadFields"}}},
+    }
+
+
+def _batch_operation() -> dict[str, Any]:
+    responses = _responses("200", "LeadBatchResult", "409", "415")
+    responses["200"]["headers"] = {
+        "Idempotent-Replayed": {"$ref": "#/components/headers/IdempotentReplayed"}
+    }
+    return {
+        "operationId": "createLeadsBatch",
+        "summary": "Create leads in a batch",
+        "description": f"Creates 1 to {BATCH_LIMIT} leads, each validated on its own: data has "
+        "one entry per lead sent, in order, the Lead created or an error whose param names the "
+        "lead and field (leads[3].annual_revenue). A body that is not an object holding 1 to "
+        f"{BATCH_LIMIT} lead objects is a 400 for the whole request. With an Idempotency-Key, "
+        "a retry answers the first answer (with Idempotent-Replayed: true) and creates "
+        "nothing, even after a 503 part-way: the retry creates only what the first attempt "
+        "did not. Without one, a failure part-way answers which leads were created and gives "
+        "the others a retryable service_unavailable error.",
+        "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
+        "requestBody": {
+            "required": True,
+            "description": "The leads to create.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LeadBatch"}}},
+        },
+        "responses": responses,
     }
 
 
@@ -159,6 +194,7 @@ def _operations() -> dict[str, dict[str, Any]]:
             "parameters": [lead_id, if_match],
             "responses": _responses("200", "DeletedLead", "409", "412"),
         },
+        f"POST {BATCH}": _batch_operation(),
     }
 
 
@@ -166,7 +202,9 @@ def document() -> dict[str, Any]:
     _, schemas = models_json_schema(
         [
             (LeadFields, "validation"),
+            (LeadBatch, "validation"),
             (Lead, "serialization"),
+            (LeadBatchResult, "serialization"),
             (LeadList, "serialization"),
             (DeletedLead, "serialization"),
             (ErrorResponse, "serialization"),
@@ -242,7 +280,12 @@ def document() -> dict[str, Any]:
                 "ETag": {
                     "description": "The version of the lead; send it as If-Match.",
                     "schema": {"type": "string"},
-                }
+                },
+                "IdempotentReplayed": {
+                    "description": "true when the answer is the one remembered for an earlier "
+                    "request with this Idempotency-Key (nothing was created now).",
+                    "schema": {"type": "string", "enum": ["true"]},
+                },
             },
             "responses": {
                 f"Error{status}": {

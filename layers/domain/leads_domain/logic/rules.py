@@ -1,6 +1,6 @@
 """The lead rules, as pure functions: timestamps, defaults, the derived name, the public shape."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
@@ -17,9 +17,19 @@ class VersionedLead(NamedTuple):
     version: int
 
 
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def now() -> str:
     """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def timestamps(count: int) -> list[str]:
+    """``count`` timestamps from now on, one microsecond apart: leads created together then
+    list newest first in the reverse of the order they were sent, as one by one."""
+    start = datetime.now(UTC)
+    return [(start + timedelta(microseconds=n)).strftime(TIMESTAMP_FORMAT) for n in range(count)]
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:
@@ -29,15 +39,16 @@ def derived_lead_name(fields: dict[str, Any]) -> str | None:
     return fields.get("company_name") or fields.get("email_id") or None
 
 
-def new_lead(lead_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+def new_lead(lead_id: str, sent: dict[str, Any], created_at: str | None = None) -> dict[str, Any]:
     """A new lead from the validated fields sent: defaults for what was not sent (or sent as
-    null), a derived lead_name unless one was sent, and both timestamps now."""
+    null), a derived lead_name unless one was sent, and both timestamps now (or
+    ``created_at``)."""
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
     if fields.get("lead_name") is None:
         fields["lead_name"] = derived_lead_name(fields)
-    timestamp = now()
+    timestamp = created_at or now()
     return {"id": lead_id, "created_at": timestamp, "updated_at": timestamp, **fields}
 
 

@@ -22,12 +22,13 @@ from bench.environment import template
 from bench.meter import Bill, CapacityMeter
 from bench.report import Section, Table, Target, ratio, units
 from leads_domain import api_keys
-from leads_domain.data import clients, counters, leads_table
+from leads_domain.data import batch_inserts, clients, counters, leads_table
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
 PAGE = 20
 OFFSETS = (0, 100, 1000)
+BATCH_SIZES = (1, 99, 100)
 # starting_after the lead at these depths (the 100th newest, ...)
 CURSOR_DEPTHS = (100, 1000)
 TARGET_RATIO = 1.25
@@ -178,6 +179,27 @@ def cheapest_cursor_list(tables: Tables, tenant: Tenant, shards: list[Item], dep
     )
 
 
+def cheapest_batch(tables: Tables, leads: list[Item], shards: list[Item]) -> Cost:
+    """Every lead and its index entry, in transactions of at most 100 actions, each of which
+    must also add its leads to one count shard (a count outside the transaction could be
+    wrong, for a moment or for good): ceil(n / 99) shard writes."""
+    shard = max((item_size(item) for item in shards), default=0)
+    transactions = math.ceil(len(leads) / batch_inserts.LEADS_PER_TRANSACTION)
+    writes = sum(
+        TRANSACTION_FACTOR * write_units(item_size(lead))
+        + write_units(tables.index.entry_size(tables.index.entry(lead) or {}))
+        for lead in leads
+    )
+    return Cost(0, writes + transactions * TRANSACTION_FACTOR * write_units(shard))
+
+
+def batch_event(tenant: Tenant, count: int) -> dict[str, Any]:
+    """POST /api/crm/lead/batch of `count` copies of events/create_lead.json's lead."""
+    event = events.for_tenant(events.event("create_leads_batch"), tenant)
+    event["body"] = json.dumps({"leads": [events.body("create_lead")] * count})
+    return event
+
+
 def cheapest_idempotent_create(create: Cost, record: Item) -> Cost:
     """A create, and the answer remembered: one write of the record as finally stored."""
     return Cost(create.read_units, create.write_units + write_units(item_size(record)))
@@ -314,6 +336,29 @@ def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
             counted=False,
         )
 
+    tenant = Tenant("acct_bench_batch", "test")
+    for count in BATCH_SIZES:
+        response, bill = operations.call("create_leads_batch", batch_event(tenant, count), 200)
+        created = [
+            tables.lead_key(tenant, lead["id"]) for lead in json.loads(response["body"])["data"]
+        ]
+        stored = [tables.item(tables.leads, key) or {} for key in created]
+        floor = cheapest_batch(tables, stored, tables.count_shards(tenant))
+        rows.add("any", f"batch create of {count}", bill, floor)
+    event = with_header(batch_event(tenant, 100), "Idempotency-Key", "bench-batch")
+    response, bill = operations.call("create_leads_batch", event, 200)
+    created = [tables.lead_key(tenant, lead["id"]) for lead in json.loads(response["body"])["data"]]
+    stored = [tables.item(tables.leads, key) or {} for key in created]
+    record = tables.idempotency_record()
+    floor = cheapest_batch(tables, stored, tables.count_shards(tenant))
+    rows.add(
+        "any",
+        "batch create of 100 with Idempotency-Key (not a target)",
+        bill,
+        cheapest_idempotent_create(floor, record),
+        counted=False,
+    )
+
     _, bill = operations.call("authorizer", events.event("authorizer"), None)
     digest = {tables.keys.key_attributes[0]: {"S": api_keys.digest(events.example_key())}}
     key_item = tables.item(tables.keys, digest) or {}
@@ -351,6 +396,11 @@ def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
             "just created. The authorizer row is the key lookup of events/authorizer.json.",
             "Past the end (offset >= the tenant's total), a list reads the count only. The "
             "count is one Query of the tenant's count shards (a few KB for all of them).",
+            "Batch creates post copies of events/create_lead.json's lead; their floor is every "
+            "lead and its index entry, plus one count-shard write per transaction of at most "
+            f"{batch_inserts.LEADS_PER_TRANSACTION} leads (ceil(n / "
+            f"{batch_inserts.LEADS_PER_TRANSACTION}) transactions). The same 100 leads created "
+            "one by one would be 100 requests and 100 count-shard writes.",
         ],
     )
 

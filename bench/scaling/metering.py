@@ -1,5 +1,5 @@
 """Each operation's capacity, measured through its real handler, attributed to where DynamoDB
-serves it: the tenant's counter item, its lead items, its index partition."""
+serves it: the tenant's count shards, its lead items, its index partition."""
 
 import json
 import math
@@ -22,11 +22,12 @@ from leads_domain.data import clients, counters
 from leads_domain.tenancy import Tenant
 
 SEEDED_LEADS = 150  # enough for a full page at offset 100 and after the 100th lead
+BATCH_SIZE = 100  # a full batch: two transactions
 OFFSET = 100
 CURSOR_DEPTH = 100
 
 # Where DynamoDB serves a tenant's requests.
-COUNTER, LEADS, INDEX, OTHER = "counter item", "lead items", "index partition", "other tables"
+COUNTER, LEADS, INDEX, OTHER = "count shards", "lead items", "index partition", "other tables"
 PLACES = (COUNTER, LEADS, INDEX, OTHER)
 
 # Measuring each operation, attributed to places.
@@ -144,7 +145,7 @@ class Measurements:
     operations: dict[str, Measured]
     index_entry_bytes: int
     counter_read_units: float  # one eventually consistent read of the whole count (all shards)
-    shard_read_units: float  # one shard read on its own (as a BatchGetItem key would be)
+    shard_bytes: int  # one count shard's item
     page: int = capacity.PAGE
     notes: list[str] = field(default_factory=list)
 
@@ -189,6 +190,8 @@ def measure() -> Measurements:
         new_id = json.loads(call("create", "create_lead", event, 201)["body"])["id"]
         event = events.for_tenant(events.event("delete_lead"), tenant)
         call("delete", "delete_lead", events.for_lead(event, new_id), 200)
+        batch = capacity.batch_event(tenant, BATCH_SIZE)
+        call("batch", "create_leads_batch", batch, 200)
 
         entry = tables.index.entry(lead) or {}
         shards = tables.count_shards(tenant)
@@ -196,7 +199,7 @@ def measure() -> Measurements:
             operations=found,
             index_entry_bytes=tables.index.entry_size(entry),
             counter_read_units=capacity.count_read(shards),
-            shard_read_units=read_units(max(map(item_size, shards)), consistent=False),
+            shard_bytes=max(map(item_size, shards)),
             notes=[
                 f"A tenant of {SEEDED_LEADS} leads seeded as the capacity benchmark seeds one "
                 f"(events/create_lead.json's lead, {item_size(lead)} bytes); each handler run "

@@ -11,15 +11,16 @@ transaction that finds an item held by another transaction is cancelled: with on
 every create and delete of a tenant queued on it, and bench/scaling's simulation put the
 ceiling at ~24 creates + deletes per second. With N shards, each write picks one at random (and
 a retry picks again), so two concurrent writes collide with probability 1/N and the ceiling
-grows ~N-fold (SCALING.md). N is the smallest multiple of 16 whose simulated conflict ceiling
-is above the index partition's write limit (1,000 WU/s, one unit per create or delete): 64. A
-tenant's writes are then bounded by its index partition (1,000 creates + deletes per second),
-not by the count, and even with transactions holding items twice as long as assumed it stays
-above 500.
+grows ~N-fold (SCALING.md). N (template.yaml's CounterShards) is 64: the smallest power of two
+whose simulated conflict ceiling (~1,600/s) is above the index partition's write limit (1,000
+WU/s, one unit per create or delete), so a tenant's writes are bounded by its index partition,
+not by its count; with transactions holding items twice as long as assumed, it still allows
+~790/s. More shards would buy nothing the index partition allows, and past ~85 (48 bytes each)
+their Query would cost a whole read unit instead of half.
 
 The shards share the tenant's partition key, rather than having partition keys of their own,
 for the read: ``total`` is one Query of the shards' key range (``counters.total``), 0.5 RU
-for all 64 shards (~3.5 KB), where a BatchGetItem of 64 keys would cost 32 RU on every list
+for all 64 shards (~3 KB), where a BatchGetItem of 64 keys would cost 32 RU on every list
 page. That Query is one more request per first or cursor page (the offset path already read
 the counter first). Their writes (2 WU each, transactional) land in the tenant's partition with
 its leads: before DynamoDB splits a hot partition they count against its 1,000 WU/s together
@@ -28,7 +29,9 @@ frequently written items in partitions of their own, as it spreads the random le
 
 Migration needs no command: the single ``COUNTER`` item of the first design is shard 0, and
 a read sums every shard that exists, so an existing table keeps its exact total from the first
-request of the new code on. Changing N later is safe both ways for the same reason.
+request of the new code on. Changing N later is safe both ways for the same reason. (While a
+deployment replaces the functions, a list function still on the old code reads shard 0 only;
+deploying once with CounterShards=1, then with 64, keeps even those reads exact: README.)
 
 The ``by_created_at`` index is partitioned by tenant and sorted by ``created_key`` =
 ``<created_at>#<id>``, so ties on the timestamp still sort deterministically. It projects

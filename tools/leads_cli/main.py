@@ -1,10 +1,12 @@
-"""The `leads` command: `leads serve` (the local run) and `leads keys ...` (API keys)."""
+"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys), `leads
+import FILE` (bulk import), and the project's tools."""
 
 import argparse
 import os
 import sys
 from pathlib import Path
 
+from leads_cli import lead_import
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     examples.add_argument("--endpoint-url", required=True, help="a local DynamoDB endpoint")
     examples.set_defaults(run=_examples)
+
+    lead_import.register(commands)
 
     keys = commands.add_parser("keys", help="create, list and revoke API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
@@ -127,11 +131,15 @@ def _serve(args: argparse.Namespace) -> int:
         f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoint}",
         flush=True,
     )
+    from leads_cli import local_run
+
+    recorded = local_run.record(base_url, key)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        local_run.forget(recorded)
         server.server_close()
         if embedded:
             embedded.stop()

@@ -185,6 +185,11 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
     elif folder == "create_lead":
         assert _status(result) == 201, result["response"]
         assert _body(result)["id"].startswith("lead_")
+    elif folder == "create_leads_batch":
+        assert _status(result) == 200, result["response"]
+        answer = _body(result)
+        assert (answer["created"], answer["failed"]) == (2, 1)
+        assert answer["data"][2]["error"]["param"] == "leads[2].annual_revenue"
     elif folder == "delete_lead":
         assert _status(result) == 200, result["response"]
         assert _body(result) == {"id": EXAMPLE_LEAD_ID, "deleted": True}

@@ -15,7 +15,7 @@ grows ~N-fold (SCALING.md). N (template.yaml's CounterShards) is 64: the smalles
 whose simulated conflict ceiling (~1,600/s) is above the index partition's write limit (1,000
 WU/s, one unit per create or delete), so a tenant's writes are bounded by its index partition,
 not by its count; with transactions holding items twice as long as assumed, it still allows
-~790/s. More shards would buy nothing the index partition allows, and past ~85 (48 bytes each)
+~790/s. More shards would buy nothing the index partition allows, and past ~85 (about 48 bytes each)
 their Query would cost a whole read unit instead of half.
 
 The shards share the tenant's partition key, rather than having partition keys of their own,

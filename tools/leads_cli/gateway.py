@@ -2,6 +2,7 @@
 
 import sys
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +29,7 @@ class Gateway:
 
     def __init__(self, template: Template, log: Any = None) -> None:
         self.template = template
-        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.log = log or _log_with_timestamp
         self.functions = load_functions(template)
         self.responses = GatewayResponses(template.gateway_responses)
         self.authorizer = LocalAuthorizer(template.stage, self.functions, self.responses, self.log)
@@ -98,3 +99,9 @@ class Gateway:
                 if parameters is not None:
                     return route, {name: unquote(value) for name, value in parameters.items()}
         return None, {}
+
+
+def _log_with_timestamp(line: str) -> None:
+    """One line on stderr, starting with the time in UTC (ISO 8601, milliseconds)."""
+    moment = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    print(f"{moment} {line}", file=sys.stderr, flush=True)

@@ -252,7 +252,10 @@ CASES: dict[str, Hostile] = {
     "PATCH If-Match of 1,000 tags": patch(
         b'{"city": "Paris"}',
         headers=(*JSON, ("If-Match", ", ".join(['"v9"'] * 1000))),
-        **PRECONDITION_FAILED,
+        param="If-Match",
+    ),
+    "DELETE If-Match over its 256 characters": Hostile(
+        "DELETE", ITEM, headers=(("If-Match", '"v1",' + " " * 252),), param="If-Match"
     ),
     "DELETE If-Match garbage": Hostile(
         "DELETE", ITEM, headers=(("If-Match", "garbage"),), **PRECONDITION_FAILED

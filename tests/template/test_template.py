@@ -396,3 +396,11 @@ def test_every_gateway_response_renders_the_api_error_shape(message):
         assert isinstance(error["message"], str) and error["message"]
         assert error["param"] is None
         assert error["request_id"] == REQUEST_ID, response_type
+
+
+@pytest.mark.parametrize("response_type", ["THROTTLED", "AUTHORIZER_FAILURE"])
+def test_answers_worth_retrying_say_when_with_retry_after(response_type):
+    # The document promises Retry-After on every 429 and 503 (README, "Retrying").
+    parameters = gateway_responses()[response_type].get("ResponseParameters") or {}
+    retry_after = parameters.get("gatewayresponse.header.Retry-After", "")
+    assert re.fullmatch(r"'[1-9]\d*'", retry_after), (response_type, retry_after)

@@ -33,8 +33,8 @@ class Gateway:
         self.functions = load_functions(template)
         self.responses = GatewayResponses(template.gateway_responses)
         self.authorizer = LocalAuthorizer(template.stage, self.functions, self.responses, self.log)
-        # Pages only the local run serves (the API's documentation): path -> (type, body).
-        self.local_pages: dict[str, tuple[str, bytes]] = {}
+        # Pages only the local run serves (the API's documentation): path -> answer.
+        self.local_pages: dict[str, Answer] = {}
 
     def handle(
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes | None
@@ -43,8 +43,7 @@ class Gateway:
         split = urlsplit(target)
         path = split.path
         if method == "GET" and path in self.local_pages:
-            content_type, page = self.local_pages[path]
-            return Answer(200, [("Content-Type", content_type)], page, "local")
+            return self.local_pages[path]
         route, path_parameters = self._find_route(method, path)
         if route is None:
             return self.responses.answer(

@@ -118,13 +118,6 @@ def _serve(args: argparse.Namespace) -> int:
     create_tables(client(endpoint), template)
 
     gateway = Gateway(template)
-    from leads_cli import docs_page, openapi
-
-    document = openapi.document()
-    gateway.local_pages = {
-        "/openapi.json": ("application/json", openapi.render().encode()),
-        "/docs": ("text/html; charset=utf-8", docs_page.render(document).encode()),
-    }
     key_id, key = create_key(args.account, "test", name="leads serve")
     try:
         server = LocalApiServer(gateway, args.host, args.port)
@@ -133,6 +126,9 @@ def _serve(args: argparse.Namespace) -> int:
             embedded.stop()
         raise _port_taken("--port", args.port, error) from None
     base_url = f"http://{args.host}:{server.server_port}"
+    from leads_cli import docs_page, openapi
+
+    gateway.local_pages = docs_page.pages(openapi.document(), base_url)
     print(
         f"Leads API running at {base_url}  (stage '{template.stage}', Ctrl-C stops it)\n"
         f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"

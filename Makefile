@@ -38,7 +38,7 @@ $(OPENAPI_LINT)/node_modules/.installed: $(OPENAPI_LINT)/package.json $(OPENAPI_
 	npm ci --prefix $(OPENAPI_LINT) --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
-run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
+run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000, DynamoDB on PORT+1 (PORT=8123 for another)
 	$(VENV)/bin/leads serve --port $(PORT)
 
 test: $(VENV)/.installed $(SAM_VENV)/.installed $(OPENAPI_LINT)/node_modules/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template packaging bench

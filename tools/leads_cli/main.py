@@ -89,12 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
     from leads_cli.keys import create_key
-    from leads_cli.local_dynamodb import (
-        EmbeddedDynamoDB,
-        client,
-        create_tables,
-        use_local_credentials,
-    )
+    from leads_cli.local_dynamodb import client, create_tables, use_local_credentials
     from leads_cli.local_server import LocalApiServer
 
     overrides = []
@@ -106,7 +101,7 @@ def _serve(args: argparse.Namespace) -> int:
     embedded = None
     endpoint = args.dynamodb_endpoint
     if not endpoint:
-        embedded = _start_embedded_dynamodb(args, EmbeddedDynamoDB)
+        embedded = _start_embedded_dynamodb(args)
         endpoint = embedded.endpoint
     use_local_credentials()
     # Function logs are quiet locally unless asked for: one line per request is the log.
@@ -149,14 +144,16 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_embedded_dynamodb(args: argparse.Namespace, embedded_dynamodb: Any) -> Any:
+def _start_embedded_dynamodb(args: argparse.Namespace) -> Any:
     """The embedded DynamoDB on --dynamodb-port, else the API's port + 1 (a free port when the
     API's is 0), so that the endpoint a user saved works from one run to the next."""
+    from leads_cli.local_dynamodb import EmbeddedDynamoDB
+
     port = args.dynamodb_port
     if port is None:
         port = args.port + 1 if args.port else 0
     try:
-        return embedded_dynamodb(port).start()
+        return EmbeddedDynamoDB(port).start()
     except OSError as error:
         raise _port_taken("--dynamodb-port", port, error) from None
 

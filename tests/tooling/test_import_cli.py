@@ -196,3 +196,27 @@ def test_an_import_killed_half_way_and_run_again_creates_every_good_row_once(
     assert stored_emails(own_client) == good
     assert own_client.total() == len(good)
     assert "rejected:                   2" in result.stderr
+
+
+def test_a_local_run_leaves_its_record_and_forgets_those_of_stopped_ones(tmp_path, monkeypatch):
+    from leads_cli import local_run
+
+    monkeypatch.setattr(local_run, "DIRECTORY", tmp_path / "records")
+    # A process that has exited: its id names no running server.
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    stale = local_run.record("http://127.0.0.1:1", "sk_test_old")
+    stale.rename(stale.with_name(f"{gone.stdout.strip()}.json"))
+
+    mine = local_run.record("http://127.0.0.1:2/", "sk_test_mine")
+
+    assert [path.name for path in (tmp_path / "records").iterdir()] == [mine.name]
+    assert oct(mine.stat().st_mode & 0o777) == "0o600"
+    assert local_run.key_for("http://127.0.0.1:2") == "sk_test_mine"
+    assert local_run.key_for("http://127.0.0.1:1") is None
+    local_run.forget(mine)
+    assert local_run.key_for("http://127.0.0.1:2") is None

@@ -16,8 +16,12 @@ DIRECTORY = Path(tempfile.gettempdir()) / f"leads-serve-{os.getuid()}"
 
 
 def record(url: str, key: str) -> Path:
-    """Say that this process serves ``url`` with the test key ``key``."""
+    """Say that this process serves ``url`` with the test key ``key`` (and forget the records
+    of servers that stopped without removing theirs: a SIGTERM or a SIGKILL skips that)."""
     DIRECTORY.mkdir(mode=0o700, exist_ok=True)
+    for stale in DIRECTORY.glob("*.json"):
+        if not stale.stem.isdigit() or not _alive(int(stale.stem)):
+            stale.unlink(missing_ok=True)
     path = DIRECTORY / f"{os.getpid()}.json"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as file:

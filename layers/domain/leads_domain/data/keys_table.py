@@ -14,13 +14,16 @@ BY_KEY_ID_INDEX = "by_key_id"
 
 
 def find_by_digest(digest: str) -> dict[str, Any] | None:
-    """The key's owner and state, or None. The authorizer's only read."""
+    """The key's owner, state, scope and the tenant's API Gateway API key (its usage plan's
+    bucket), or None. The authorizer's only read."""
     try:
         response = dynamodb().get_item(
             TableName=get_settings().api_keys_table,
             Key={"digest": {"S": digest}},
-            ProjectionExpression="key_id, account, #mode, revoked_at",
-            ExpressionAttributeNames={"#mode": "mode"},
+            ProjectionExpression=(
+                "key_id, account, #mode, revoked_at, expires_at, #scope, usage_key"
+            ),
+            ExpressionAttributeNames={"#mode": "mode", "#scope": "scope"},
         )
     except (ClientError, BotoCoreError) as error:
         raise ServiceUnavailable() from error

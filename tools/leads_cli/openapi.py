@@ -24,15 +24,18 @@ ITEM = "/api/crm/lead/{id}"
 _ERRORS = {
     "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
     "parameter or header.",
-    "401": "Missing, malformed, unknown or revoked API key.",
-    "403": "The API key may not perform this request.",
+    "401": "Missing, malformed, unknown, expired or revoked API key.",
+    "403": "permission_error: the API key may not perform this request (access_denied: a "
+    "restricted key, rk_..., is read-only and may only send GET requests), or API Gateway has "
+    "no usage plan for it yet (api_key_not_provisioned).",
     "404": "No such lead for this API key's tenant, or no such route.",
     "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
     "in progress.",
     "412": "The lead has changed since the version named in If-Match.",
     "413": "The request is too large.",
     "415": "A body was sent without Content-Type: application/json.",
-    "429": "Too many requests: API Gateway throttled this one.",
+    "429": "Too many requests: the API key's tenant (its account in this mode) is over its rate "
+    "limit, or the whole API is; retry after Retry-After seconds.",
     "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
     "502": "The function failed to answer.",
     "503": "DynamoDB was unavailable after retries; retry after Retry-After seconds.",
@@ -40,6 +43,20 @@ _ERRORS = {
 }
 # Every operation can meet these: the gateway and the platform answer them for any route.
 _ALWAYS = ("400", "401", "403", "404", "413", "429", "500", "502", "503", "504")
+
+
+# Errors that always say when to retry.
+_RETRY_AFTER = ("429", "503")
+
+
+def _error_response(status: str, description: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    if status in _RETRY_AFTER:
+        response["headers"] = {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}
+    return response
 
 
 def _error(status: str) -> dict[str, Any]:
@@ -194,8 +211,9 @@ def document() -> dict[str, Any]:
             "title": "Leads API",
             "version": "1.0.0",
             "description": "Create, read, list, update and delete CRM leads. Authenticate with "
-            "'Authorization: Bearer sk_test_...' (or sk_live_...); test and live data are "
-            "separate. Every error has the shape of the Error schema.",
+            "'Authorization: Bearer sk_test_...' (or sk_live_...; a restricted rk_ key may "
+            "only read); test and live data are separate. Each tenant has its own rate limit "
+            "(429 with Retry-After beyond it). Every error has the shape of the Error schema.",
         },
         "servers": [{"url": "http://127.0.0.1:3000", "description": "make run"}],
         "security": [{"bearerAuth": []}],
@@ -205,7 +223,8 @@ def document() -> dict[str, Any]:
                 "bearerAuth": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "An API key: sk_test_... or sk_live_...",
+                    "description": "An API key: sk_test_... or sk_live_... (secret), or "
+                    "rk_test_... or rk_live_... (restricted: read-only).",
                 }
             },
             "schemas": schemas["$defs"],
@@ -242,17 +261,15 @@ def document() -> dict[str, Any]:
                 "ETag": {
                     "description": "The version of the lead; send it as If-Match.",
                     "schema": {"type": "string"},
-                }
+                },
+                "RetryAfter": {
+                    "description": "Seconds to wait before retrying.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                },
             },
             "responses": {
-                f"Error{status}": {
-                    "description": description,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/ErrorResponse"}
-                        }
-                    },
-                }
+                f"Error{status}": _error_response(status, description)
                 for status, description in _ERRORS.items()
             },
         },

@@ -28,7 +28,7 @@ def test_every_operation_may_be_throttled_and_is_told_when_to_retry():
         throttled = resolve(document, operation["responses"]["429"])
         retry_after = resolve(document, throttled["headers"]["Retry-After"])
         assert retry_after["required"] is True
-        assert retry_after["schema"] == {"type": "integer", "minimum": 1}
+        assert retry_after["schema"]["type"] == "integer" and retry_after["schema"]["minimum"] >= 1
         assert "rate limit" in throttled["description"]
 
 

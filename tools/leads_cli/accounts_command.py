@@ -4,7 +4,7 @@ import argparse
 from typing import Any
 
 from leads_cli import where
-from leads_cli.keys_command import failing_clearly
+from leads_cli.failures import CommandError
 from leads_cli.tenant_limits import PLANS
 
 
@@ -37,7 +37,6 @@ def register(commands: Any) -> None:
         where.add_options(sub)
 
 
-@failing_clearly
 def _plan(args: argparse.Namespace) -> int:
     from leads_cli.accounts import assign_plan
 
@@ -45,18 +44,16 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
-@failing_clearly
 def _sync(args: argparse.Namespace) -> int:
     from leads_cli.accounts import sync
 
     gateway = where.connect(args)
     if gateway is None:
-        raise SystemExit("leads: sync needs an API Gateway: --stack, or --gateway-url")
+        raise CommandError("sync needs an API Gateway: --stack NAME, or --gateway-url URL")
     print("\n".join(sync(args.account, gateway).lines))
     return 0
 
 
-@failing_clearly
 def _remove(args: argparse.Namespace) -> int:
     from leads_cli.accounts import remove
 

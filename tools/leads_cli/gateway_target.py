@@ -6,11 +6,11 @@ import os
 from dataclasses import dataclass
 
 from leads_cli import template as template_module
+from leads_cli.failures import CommandError
 from leads_cli.management_api import PREFIX
 from leads_cli.proxy_event import API_ID
 from leads_domain.container import forget_all
 from leads_domain.data import api_gateway
-from leads_domain.errors import ManagementFailed
 
 # The environment variable botocore reads for API Gateway's endpoint.
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_API_GATEWAY"
@@ -38,7 +38,7 @@ def from_stack(stack: str, outputs: dict[str, str]) -> GatewayTarget:
     wanted = ["RestApiId", "StageName", *(f"{plan}Id" for plan in usage_plan_ids())]
     missing = [name for name in wanted if name not in outputs]
     if missing:
-        raise ManagementFailed(
+        raise CommandError(
             f"stack {stack} has no {', '.join(missing)} output: deploy this version first"
         )
     return GatewayTarget(

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from leads_cli import tenant_limits
+from leads_cli.failures import CommandError, explain
 from leads_cli.gateway_target import GatewayTarget, flush
 from leads_domain import api_keys, scopes
 from leads_domain.container import forget_all
@@ -35,6 +38,11 @@ def use_tables(
     """Point leads_domain's data access at a local DynamoDB (whose tables are named by their
     logical ids, as the local run makes them) or at a deployed stack's tables. The stack's
     outputs, when it is a stack."""
+    if not (endpoint_url or stack or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")):
+        raise CommandError(
+            "say where the keys are: --endpoint-url URL for a local DynamoDB (`make run` "
+            "prints it), or --stack NAME [--region REGION] for a deployed stack."
+        )
     if region:
         os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint_url:
@@ -64,7 +72,7 @@ def local_table_names() -> dict[str, str]:
 def stack_table_names(stack: str, outputs: dict[str, str]) -> dict[str, str]:
     missing = [key for key in STACK_OUTPUTS.values() if key not in outputs]
     if missing:
-        raise SystemExit(f"stack {stack} has no {', '.join(missing)} output")
+        raise CommandError(f"stack {stack} has no {', '.join(missing)} output: is it this API?")
     return {variable: outputs[key] for variable, key in STACK_OUTPUTS.items()}
 
 
@@ -210,6 +218,8 @@ def after_store(done: str, retry: str, *steps: Callable[[], Any]) -> str | None:
             step()
         except ManagementFailed as failure:
             failures.append(failure.message)
+        except (BotoCoreError, ClientError) as error:
+            failures.append(explain(error)[0])
     if not failures:
         return None
     return (

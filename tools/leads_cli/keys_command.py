@@ -2,14 +2,11 @@
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from leads_cli import durations, where
+from leads_cli.failures import CommandError
 from leads_domain import api_keys, scopes
-from leads_domain.errors import ManagementFailed
 
 # How long a key may be made to last, and how long a rolled key may keep working.
 LONGEST_EXPIRY = 366 * 86400
@@ -80,34 +77,19 @@ def register(commands: Any) -> None:
         where.add_options(sub)
 
 
-def failing_clearly(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-    """A command whose failures are one line on stderr and exit code 1, never a traceback."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except ManagementFailed as failure:
-            print(f"leads: {failure.message}", file=sys.stderr)
-        except (ClientError, BotoCoreError) as error:
-            print(f"leads: AWS refused the change: {error}", file=sys.stderr)
-        return 1
-
-    return run
+def _seconds(expire_in: str, most: int) -> int:
+    try:
+        return durations.seconds(expire_in, most)
+    except ValueError as error:
+        raise CommandError(f"--expire-in: {error}") from None
 
 
-@failing_clearly
 def _create(args: argparse.Namespace) -> int:
     from leads_cli.keys import create_key
     from leads_domain.data import key_records
     from leads_domain.timestamps import after
 
-    try:
-        expires_at = (
-            after(durations.seconds(args.expire_in, LONGEST_EXPIRY)) if args.expire_in else None
-        )
-    except ValueError as error:
-        print(f"leads: --expire-in: {error}", file=sys.stderr)
-        return 2
+    expires_at = after(_seconds(args.expire_in, LONGEST_EXPIRY)) if args.expire_in else None
     gateway = where.connect(args)
     try:
         key_id, key = create_key(
@@ -119,8 +101,7 @@ def _create(args: argparse.Namespace) -> int:
             gateway=gateway,
         )
     except ValueError as error:
-        print(f"leads: {error}", file=sys.stderr)
-        return 2
+        raise CommandError(str(error)) from None
     print(f"key_id: {key_id}\napi_key: {key}")
     if expires_at:
         print(f"expires_at: {expires_at}")
@@ -136,7 +117,6 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
-@failing_clearly
 def _list(args: argparse.Namespace) -> int:
     from leads_cli.keys import list_keys
 
@@ -151,7 +131,6 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-@failing_clearly
 def _revoke(args: argparse.Namespace) -> int:
     from leads_cli.keys import revoke_key
 
@@ -165,15 +144,10 @@ def _revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-@failing_clearly
 def _roll(args: argparse.Namespace) -> int:
     from leads_cli.keys import roll_key
 
-    try:
-        grace = durations.seconds(args.expire_in, LONGEST_GRACE)
-    except ValueError as error:
-        print(f"leads: --expire-in: {error}", file=sys.stderr)
-        return 2
+    grace = _seconds(args.expire_in, LONGEST_GRACE)
     gateway = where.connect(args)
     rolled = roll_key(args.key_id, grace, gateway)
     print(f"key_id: {rolled.key_id}\napi_key: {rolled.key}")

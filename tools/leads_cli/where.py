@@ -4,6 +4,7 @@ or a local DynamoDB and local run), and pointing the data access there."""
 import argparse
 
 from leads_cli import gateway_target
+from leads_cli.failures import CommandError
 from leads_cli.gateway_target import GatewayTarget
 from leads_cli.keys import use_tables
 
@@ -29,7 +30,7 @@ def connect(args: argparse.Namespace) -> GatewayTarget | None:
     """Point the data access at the tables the options name; the API Gateway to carry changes
     to, if any."""
     if args.stack and args.gateway_url:
-        raise SystemExit("leads: --gateway-url is for a local run; a stack names its own API")
+        raise CommandError("--gateway-url is for a local run; a stack names its own API")
     outputs = use_tables(endpoint_url=args.endpoint_url, stack=args.stack, region=args.region)
     if args.stack and outputs is not None:
         return gateway_target.from_stack(args.stack, outputs)

@@ -2,13 +2,15 @@
 no function's role may): API keys, their usage plans, and the stage's authorizer cache.
 
 The endpoint is the Region's, or AWS_ENDPOINT_URL_API_GATEWAY (the local run answers these
-calls under /_local/apigateway). Every failure is a ManagementFailed naming the call.
+calls under /_local/apigateway). API Gateway's refusals are a ManagementFailed naming the call;
+the SDK's own failures (no region, no credentials, no connection) stay the SDK's, for the CLI
+to explain.
 """
 
 from collections.abc import Iterator
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 from leads_domain.container import once_per_container
 from leads_domain.data.clients import CLIENT_CONFIG, error_code, session
@@ -31,8 +33,6 @@ def _call(operation: str, tolerated: tuple[str, ...] = (), **request: Any) -> di
         raise ManagementFailed(
             f"API Gateway {operation} failed: {error_code(error)} {message}".strip()
         ) from error
-    except BotoCoreError as error:
-        raise ManagementFailed(f"API Gateway {operation} failed: {error}") from error
 
 
 def _pages(operation: str, **request: Any) -> Iterator[dict[str, Any]]:

@@ -1,13 +1,11 @@
 """A deployed stack's outputs (CloudFormation), as the `leads` CLI finds the stack's tables, API
-and usage plans by them. No function calls this."""
+and usage plans by them. No function calls this. Failures are the SDK's own, for the CLI to
+explain (leads_cli/failures.py: no region, no credentials, no such stack)."""
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from leads_domain.container import once_per_container
-from leads_domain.data.clients import CLIENT_CONFIG, error_code, session
-from leads_domain.errors import ManagementFailed
+from leads_domain.data.clients import CLIENT_CONFIG, session
 
 
 @once_per_container
@@ -17,13 +15,5 @@ def cloudformation() -> Any:
 
 def stack_outputs(stack: str) -> dict[str, str]:
     """Output key -> value of the stack."""
-    try:
-        stacks = cloudformation().describe_stacks(StackName=stack)["Stacks"]
-    except ClientError as error:
-        message = error.response.get("Error", {}).get("Message", "")
-        raise ManagementFailed(f"stack {stack}: {error_code(error)} {message}".strip()) from error
-    except BotoCoreError as error:
-        raise ManagementFailed(f"stack {stack}: {error}") from error
-    return {
-        output["OutputKey"]: str(output["OutputValue"]) for output in stacks[0].get("Outputs", [])
-    }
+    outputs = cloudformation().describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+    return {output["OutputKey"]: str(output["OutputValue"]) for output in outputs}

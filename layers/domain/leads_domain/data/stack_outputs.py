@@ -1,6 +1,6 @@
 """A deployed stack's outputs (CloudFormation), as the `leads` CLI finds the stack's tables, API
 and usage plans by them. No function calls this. Failures are the SDK's own, for the CLI to
-explain (leads_cli/failures.py: no region, no credentials, no such stack)."""
+explain (no region, no credentials, no such stack)."""
 
 from typing import Any
 

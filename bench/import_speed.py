@@ -28,6 +28,14 @@ from leads_cli.lead_import import IN_FLIGHT
 from leads_domain.batch_models import BATCH_LIMIT
 
 STARTUP_SECONDS = 60
+# Usage plans no run reaches: the section measures the work per lead, not a tenant's rate limit
+# (the floor alone would otherwise spend a test-mode tenant's 25 requests per second).
+UNTHROTTLED = tuple(
+    argument
+    for plan in ("TestMode", "LiveMode", "LargePlan")
+    for limit in ("RateLimit", "BurstLimit")
+    for argument in ("--parameter", f"{plan}{limit}=100000")
+)
 HEADER = ["ID", "First Name", "Last Name", "Organization Name", "Email Address", "City", "Status"]
 
 
@@ -39,7 +47,7 @@ def local_run_server() -> Iterator[tuple[str, str]]:
     }
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "leads_cli.main", "serve", "--port", "0"],
+            [sys.executable, "-m", "leads_cli.main", "serve", "--port", "0", *UNTHROTTLED],
             cwd=ROOT,
             env=environment,
             stdin=subprocess.DEVNULL,

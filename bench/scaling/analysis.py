@@ -15,6 +15,8 @@ from bench.scaling.limits import (
     LAMBDA_CONCURRENCY,
     LAMBDA_SCALING_ENVIRONMENTS,
     LAMBDA_SCALING_SECONDS,
+    LARGE_PLAN,
+    LIVE_PLAN,
     MIX,
     NEW_TABLE_READ_UNITS,
     NEW_TABLE_WRITE_UNITS,
@@ -23,6 +25,7 @@ from bench.scaling.limits import (
     TABLE_QUOTA_WRITE_UNITS,
     counter_shards,
     stage_throttle,
+    usage_plans,
 )
 from bench.scaling.metering import BATCH_SIZE, COUNTER, INDEX, LEADS, Measurements, Units
 
@@ -121,13 +124,14 @@ def before_split_writes(m: Measurements) -> float:
 def import_ceilings(m: Measurements) -> dict[str, float]:
     """Leads per second one tenant can import in full batches, by limit."""
     batch = m.operations["batch"].places
-    stage_rate, _ = stage_throttle()
+    plans = usage_plans()
     return {
         "index partition": PARTITION_WRITE_UNITS * BATCH_SIZE / batch[INDEX].write,
         "base-table partition, before split for heat": PARTITION_WRITE_UNITS
         * BATCH_SIZE
         / (batch[LEADS].write + batch[COUNTER].write),
-        "stage throttle (template.yaml)": stage_rate * BATCH_SIZE,
+        "usage plan of a live-mode tenant": plans[LIVE_PLAN][0] * BATCH_SIZE,
+        "usage plan of a large-plan tenant": plans[LARGE_PLAN][0] * BATCH_SIZE,
     }
 
 
@@ -164,6 +168,9 @@ def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
     """Every limit one tenant of the mixed workload meets, as built (`conflict_rate`: the
     simulated creates + deletes per second at counter_shards() shards)."""
     stage_rate, stage_burst = stage_throttle()
+    plans = usage_plans()
+    live_rate, live_burst = plans[LIVE_PLAN]
+    large_rate, _ = plans[LARGE_PLAN]
     ops = m.operations
     writes = MIX["create"] + MIX["delete"]
     counter, leads, index = (mixed_units(m, place) for place in (COUNTER, LEADS, INDEX))
@@ -181,6 +188,13 @@ def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
     # One function's new environments while a burst from zero is cold.
     scaling = LAMBDA_SCALING_ENVIRONMENTS / (COLD_START_SECONDS + ops[busiest].seconds)
     found = [
+        Bite(
+            "API Gateway usage plan of a live-mode tenant (template.yaml)",
+            f"{live_rate:,.0f} rps, burst {live_burst:,.0f}; large plan {large_rate:,.0f} rps",
+            "each tenant's own bucket, all methods together",
+            live_rate,
+            None,
+        ),
         Bite(
             "API Gateway stage throttle (template.yaml)",
             f"{stage_rate:,.0f} rps per method, burst {stage_burst:,.0f}",

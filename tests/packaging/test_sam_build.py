@@ -174,13 +174,14 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
     if folder == "authorizer":
         answer = result["response"]
         assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-        assert answer["policyDocument"]["Statement"][0]["Resource"] == (
+        assert answer["policyDocument"]["Statement"][0]["Resource"] == [
             "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"
-        )
+        ]
         assert answer["context"] == {
             "account": "acct_example",
             "mode": "test",
             "key_id": EXAMPLE_KEY_ID,
+            "scope": "full",
         }
     elif folder == "create_lead":
         assert _status(result) == 201, result["response"]

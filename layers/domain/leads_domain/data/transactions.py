@@ -19,12 +19,13 @@ ATTEMPTS = 5
 CONFLICT_BACKOFF_SECONDS = 0.02
 
 
-def transact(attempt_items: Callable[[], list[dict[str, Any]]]) -> None:
-    """Write the items ``attempt_items()`` answers, asking again for each attempt (so that an
-    attempt after a conflict can pick another counter shard)."""
+def transact(items: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]]) -> None:
+    """Write ``items``: a list, the same on every attempt, or a function asked again for each
+    attempt (so that an attempt after a conflict can pick another count shard)."""
     for attempt in range(ATTEMPTS):
         try:
-            dynamodb().transact_write_items(TransactItems=attempt_items())
+            actions = items() if callable(items) else items
+            dynamodb().transact_write_items(TransactItems=actions)
             return
         except ClientError as error:
             if attempt == ATTEMPTS - 1 or not _conflict(error):

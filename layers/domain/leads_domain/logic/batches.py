@@ -22,8 +22,9 @@ from leads_domain.batch_models import item_place, parse_lead
 from leads_domain.data import batch_inserts
 from leads_domain.errors import DomainError, InvalidRequest, ServiceUnavailable
 from leads_domain.logic import idempotency
-from leads_domain.logic.rules import new_lead, present, timestamps
+from leads_domain.logic.rules import new_lead, present
 from leads_domain.tenancy import Tenant
+from leads_domain.timestamps import consecutive
 
 BATCH_OPERATION = "leads.batch"
 
@@ -129,7 +130,7 @@ def _create(tenant: Tenant, items: list[dict[str, Any]], lead_id: Callable[[int]
             outcomes.append(None)
         except InvalidRequest as error:
             outcomes.append(Failure.of(error))
-    stamps = iter(timestamps(len(valid)))
+    stamps = iter(consecutive(len(valid)))
     leads = [
         new_lead(lead_id(position), fields, next(stamps)) for position, fields in valid.items()
     ]

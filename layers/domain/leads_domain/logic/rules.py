@@ -1,9 +1,9 @@
 """The lead rules, as pure functions: timestamps, defaults, the derived name, the public shape."""
 
-from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
+from leads_domain.timestamps import now
 
 NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
 # Fields that the derived lead_name is made of.
@@ -15,21 +15,6 @@ class VersionedLead(NamedTuple):
 
     lead: dict[str, Any]
     version: int
-
-
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def now() -> str:
-    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
-    return datetime.now(UTC).strftime(TIMESTAMP_FORMAT)
-
-
-def timestamps(count: int) -> list[str]:
-    """``count`` timestamps from now on, one microsecond apart: leads created together then
-    list newest first in the reverse of the order they were sent, as one by one."""
-    start = datetime.now(UTC)
-    return [(start + timedelta(microseconds=n)).strftime(TIMESTAMP_FORMAT) for n in range(count)]
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:

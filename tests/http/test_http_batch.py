@@ -61,6 +61,18 @@ def test_the_batch_is_behind_the_authorizer(client: LeadsClient):
     assert client.total() == 0
 
 
+def test_a_read_only_key_may_not_create_a_batch(client: LeadsClient):
+    # Given a read-only key of the tenant
+    key_id, key = client.api.create_key(client.account, "test", "--read-only")
+    reader = LeadsClient(client.api, key, account=client.account, key_id=key_id)
+
+    # When it posts a batch, Then API Gateway refuses it (its scope allows GET only)
+    response = reader.post_batch([{"city": "Oslo"}])
+    error = assert_error(response, 403, type_="permission_error", code="access_denied")
+    assert "read-only" in error["message"]
+    assert client.total() == 0
+
+
 def test_a_retried_keyed_batch_answers_the_first_answer(client: LeadsClient):
     key = f"http-batch-{uuid.uuid4()}"
     leads = [{"city": f"City {n}"} for n in range(5)]

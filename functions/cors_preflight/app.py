@@ -6,7 +6,7 @@ it reads nothing and answers only which origins, methods and headers are allowed
 
 from leads_domain.cors import allowed_origin
 
-ALLOWED_METHODS = "DELETE,GET,OPTIONS,PATCH,POST"
+ALLOWED_METHODS = "DELETE,GET,OPTIONS,PATCH,POST,PUT"
 ALLOWED_HEADERS = "Authorization,Content-Type,Idempotency-Key,If-Match"
 
 

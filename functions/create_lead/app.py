@@ -1,11 +1,12 @@
-"""POST /api/crm/lead: create a lead and answer it with 201."""
+"""POST /api/crm/lead: create a lead and answer it with 201 (with ?unique=email_id, only if no
+lead has its email: else 409 lead_duplicate)."""
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain.http.answers import Answer, lead_answer
 from leads_domain.http.operation import api_operation
-from leads_domain.http.parameters import idempotency_key
+from leads_domain.http.parameters import idempotency_key, unique_email
 from leads_domain.http.request import Request
 from leads_domain.logic import leads
 from leads_domain.models import parse_fields
@@ -18,8 +19,9 @@ from leads_domain.tenancy import Tenant
 @metrics.log_metrics
 @api_operation
 def lambda_handler(request: Request, tenant: Tenant) -> Answer:
+    unique = unique_email(request.query())
     fields = parse_fields(request.json_body())
     key = idempotency_key(request.header("Idempotency-Key"))
-    lead = leads.create_lead(tenant, fields, key, request.lambda_context)
+    lead = leads.create_lead(tenant, fields, key, request.lambda_context, unique)
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)
     return lead_answer(201, lead)

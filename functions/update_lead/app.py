@@ -1,11 +1,12 @@
-"""PATCH /api/crm/lead/{id}: set what was sent, clear what was sent as null."""
+"""PATCH /api/crm/lead/{id}: set what was sent, clear what was sent as null (with
+?unique=email_id, a new email only if no other lead has it)."""
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from leads_domain.http.answers import Answer, lead_answer
 from leads_domain.http.operation import api_operation
-from leads_domain.http.parameters import expected_versions
+from leads_domain.http.parameters import expected_versions, unique_email
 from leads_domain.http.request import Request
 from leads_domain.logic import leads
 from leads_domain.models import parse_fields
@@ -18,8 +19,9 @@ from leads_domain.tenancy import Tenant
 @metrics.log_metrics
 @api_operation
 def lambda_handler(request: Request, tenant: Tenant) -> Answer:
+    unique = unique_email(request.query())
     fields = parse_fields(request.json_body())
     versions = expected_versions(request.header("If-Match"))
-    lead = leads.update_lead(tenant, request.path_id, fields, versions)
+    lead = leads.update_lead(tenant, request.path_id, fields, versions, unique)
     metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
     return lead_answer(200, lead)

@@ -18,7 +18,7 @@ from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 from support.concurrency import all_at_once
 from support.faults import FAULTS_BY_NAME, FaultInjector
-from support.stored import counted, lead_items, partition, stored
+from support.stored import counted, is_total_shard, lead_items, partition, stored
 
 pytestmark = [
     # The operations run without a Lambda context, as nothing times them out.
@@ -41,11 +41,12 @@ def _tenant() -> Tenant:
 
 
 def _count_items(raw: Any, tenant: Tenant) -> dict[str, int]:
-    """sort key -> lead_count of every item of the partition that holds a count, read raw."""
+    """sort key -> lead_count of every item of the partition that holds the total, read raw
+    (the counts per filter value have shards of their own)."""
     return {
         item["sk"]["S"]: int(item["lead_count"]["N"])
         for item in partition(raw, tenant)
-        if "lead_count" in item
+        if is_total_shard(item)
     }
 
 

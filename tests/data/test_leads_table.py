@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from leads_domain import ids
-from leads_domain.data import leads_table
+from leads_domain.data import lead_pages, leads_table
 from leads_domain.errors import Conflict, NotFound
 from leads_domain.logic.rules import now
 from leads_domain.tenancy import Tenant
@@ -124,9 +124,9 @@ def test_pages_are_newest_first_with_exact_total_and_has_more(dynamodb, tenant):
         ids.append(lead["id"])
     newest_first = list(reversed(ids))
 
-    first, more, total = leads_table.page(tenant, 10, offset=0)
-    last, more_after_last, _ = leads_table.page(tenant, 10, offset=20)
-    beyond, more_beyond, total_beyond = leads_table.page(tenant, 10, offset=30)
+    first, more, total = lead_pages.page(tenant, 10, offset=0)
+    last, more_after_last, _ = lead_pages.page(tenant, 10, offset=20)
+    beyond, more_beyond, total_beyond = lead_pages.page(tenant, 10, offset=30)
 
     assert [lead["id"] for lead in first] == newest_first[:10] and more and total == 25
     assert [lead["id"] for lead in last] == newest_first[20:] and not more_after_last
@@ -139,8 +139,8 @@ def test_equal_timestamps_still_sort_deterministically(dynamodb, tenant):
     for lead_id in same_time:
         leads_table.insert(tenant, {"id": lead_id, "created_at": stamp, "updated_at": stamp})
 
-    assert [lead["id"] for lead in leads_table.page(tenant, 5, offset=0)[0]] == same_time[::-1]
-    assert [lead["id"] for lead in leads_table.page(tenant, 2, offset=2)[0]] == same_time[::-1][2:4]
+    assert [lead["id"] for lead in lead_pages.page(tenant, 5, offset=0)[0]] == same_time[::-1]
+    assert [lead["id"] for lead in lead_pages.page(tenant, 2, offset=2)[0]] == same_time[::-1][2:4]
 
 
 def test_concurrent_creates_and_deletes_keep_the_count_exact(embedded_dynamodb):
@@ -163,8 +163,8 @@ def test_concurrent_creates_and_deletes_keep_the_count_exact(embedded_dynamodb):
         results = list(pool.map(delete, attempts))
     assert sum(results) == 20
     assert leads_table.count(tenant) == 40
-    assert leads_table.page(tenant, 100, offset=0)[2] == 40
-    assert len(leads_table.page(tenant, 100, offset=0)[0]) == 40
+    assert lead_pages.page(tenant, 100, offset=0)[2] == 40
+    assert len(lead_pages.page(tenant, 100, offset=0)[0]) == 40
 
 
 def test_cursor_pages_start_after_or_end_before_a_lead(dynamodb, tenant):
@@ -174,13 +174,13 @@ def test_cursor_pages_start_after_or_end_before_a_lead(dynamodb, tenant):
         leads_table.insert(tenant, lead)
         ids.append(lead["id"])
     newest_first = ids[::-1]
-    cursor = leads_table.cursor_of(tenant, newest_first[4])
+    cursor = lead_pages.cursor_of(tenant, newest_first[4])
 
-    after, more_after, total = leads_table.page(tenant, 3, after=cursor)
-    before, more_before, _ = leads_table.page(tenant, 3, before=cursor)
-    newest, more_newer, _ = leads_table.page(tenant, 10, before=cursor)
+    after, more_after, total = lead_pages.page(tenant, 3, after=cursor)
+    before, more_before, _ = lead_pages.page(tenant, 3, before=cursor)
+    newest, more_newer, _ = lead_pages.page(tenant, 10, before=cursor)
 
     assert [lead["id"] for lead in after] == newest_first[5:8] and more_after and total == 12
     assert [lead["id"] for lead in before] == newest_first[1:4] and more_before
     assert [lead["id"] for lead in newest] == newest_first[:4] and not more_newer
-    assert leads_table.cursor_of(Tenant(tenant.account, "live"), ids[0]) is None
+    assert lead_pages.cursor_of(Tenant(tenant.account, "live"), ids[0]) is None

@@ -4,11 +4,12 @@ id and no internals; the traceback is logged, under that same request id."""
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import pytest
 
-from leads_domain.data import leads_table
+from leads_domain.data import lead_pages, leads_table
 from leads_domain.logic import leads
 from leads_domain.logic.rules import VersionedLead
 from leads_domain.tenancy import Tenant
@@ -35,9 +36,10 @@ SECRET = "arn:aws:dynamodb:us-east-1:123456789012:table/LeadsTable internal deta
 class Operation:
     name: str
     function: str
-    # The leads_table function that raises, called during the operation.
+    # The data function that raises, called during the operation, and its module.
     raises_in: str
     event: Callable[[Tenant, VersionedLead], dict[str, Any]]
+    module: ModuleType = leads_table
 
 
 def _lead_path(lead: VersionedLead) -> str:
@@ -60,12 +62,28 @@ OPERATIONS = (
         ),
     ),
     Operation("get", "get_lead", "get", lambda t, lead: request("GET", _lead_path(lead), t)),
-    Operation("list", "list_leads", "page", lambda t, lead: request("GET", COLLECTION, t)),
+    Operation(
+        "list", "list_leads", "page", lambda t, lead: request("GET", COLLECTION, t), lead_pages
+    ),
     Operation(
         "list after a cursor",
         "list_leads",
         "cursor_of",
         lambda t, lead: request("GET", COLLECTION, t, query={"starting_after": lead.lead["id"]}),
+        lead_pages,
+    ),
+    Operation(
+        "filtered list",
+        "list_leads",
+        "page",
+        lambda t, lead: request("GET", COLLECTION, t, query={"status": "Lead"}),
+        lead_pages,
+    ),
+    Operation(
+        "upsert",
+        "upsert_lead",
+        "insert",
+        lambda t, lead: request("PUT", f"{COLLECTION}/by_email/new@example.com", t, body={}),
     ),
     Operation(
         "update",
@@ -116,7 +134,7 @@ def test_an_unexpected_exception_is_500_with_a_request_id_and_a_logged_traceback
 
     # When the operation is called
     with monkeypatch.context() as patched:
-        patched.setattr(leads_table, operation.raises_in, broken)
+        patched.setattr(operation.module, operation.raises_in, broken)
         answer = call(operation.function, operation.event(tenant, lead))
 
     # Then the client gets a 500 in the error shape, with the request id and no internals

@@ -229,6 +229,23 @@ def test_update_lead_event(invoke_with_env_file):
     assert lead["lead_name"] == EXAMPLE_LEAD["lead_name"]
 
 
+def test_upsert_lead_event_updates_the_example_lead_once_for_its_key(invoke_with_env_file):
+    response = invoke_with_env_file("upsert_lead")
+
+    # The example lead has the path's email: it is updated, not created
+    assert response["statusCode"] == 200
+    lead = json.loads(response["body"])
+    sent = json.loads(sample_event("upsert_lead")["body"])
+    assert lead["id"] == EXAMPLE_LEAD_ID
+    assert {name: lead[name] for name in sent} == sent
+    assert lead["email_id"] == EXAMPLE_LEAD["email_id"] and lead["updated_at"] > SEEDED_AT
+    assert leads_table.count(EXAMPLE_TENANT) == 1
+    # And the event's Idempotency-Key makes a second invocation a replay of the first answer
+    again = invoke_with_env_file("upsert_lead")
+    assert again["statusCode"] == 200 and json.loads(again["body"]) == lead
+    assert again["headers"]["Idempotent-Replayed"] == "true"
+
+
 def test_delete_lead_event_deletes_once(invoke_with_env_file):
     response = invoke_with_env_file("delete_lead")
 

@@ -36,11 +36,12 @@ WRITES = [
     ("POST", COLLECTION),
     ("PATCH", f"{COLLECTION}/lead_x"),
     ("DELETE", f"{COLLECTION}/lead_x"),
+    ("PUT", f"{COLLECTION}/by_email/ada%40example.com"),
 ]
 
 
 def method_arn(method: str, path: str) -> str:
-    return f"{STAGE_ARN}/{method}{path.format(id='lead_abc123')}"
+    return f"{STAGE_ARN}/{method}{path.format(id='lead_abc123', email='ada@example.com')}"
 
 
 def run_authorizer(key: str, method: str = "GET", path: str = COLLECTION) -> dict:
@@ -126,7 +127,12 @@ def test_without_the_authorizer_a_read_only_key_is_refused_writes_and_nothing_ch
     )
 
     # When the read-only key writes
-    function = {"POST": "create_lead", "PATCH": "update_lead", "DELETE": "delete_lead"}[method]
+    function = {
+        "POST": "create_lead",
+        "PATCH": "update_lead",
+        "DELETE": "delete_lead",
+        "PUT": "upsert_lead",
+    }[method]
     answer = invoke(function, event)
 
     # Then the function refuses it as API Gateway would, naming what the key may do

@@ -199,6 +199,10 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
         page = _body(result)
         assert [lead["id"] for lead in page["data"]] == [EXAMPLE_LEAD_ID]
         assert page["total"] == 1
+    elif folder == "upsert_lead":
+        # The example lead has the sample's email: it is updated.
+        assert _status(result) == 200, result["response"]
+        assert _body(result)["id"] == EXAMPLE_LEAD_ID
     elif folder in ("get_lead", "update_lead"):
         assert _status(result) == 200, result["response"]
         assert _body(result)["id"] == EXAMPLE_LEAD_ID
@@ -255,7 +259,7 @@ def test_built_function_answers_its_event_with_only_the_build(
         assert "pydantic" not in modules
         assert "aws_lambda_powertools.event_handler" not in modules
         from_layer += ["aws_lambda_powertools", "botocore"]
-    elif folder in ("create_lead", "update_lead", "create_leads_batch"):
+    elif folder in ("create_lead", "update_lead", "create_leads_batch", "upsert_lead"):
         from_layer += ["aws_lambda_powertools", "botocore", "pydantic", "pydantic_core"]
     elif folder != "cors_preflight":
         # Operations without a body to validate never pay for pydantic at cold start.

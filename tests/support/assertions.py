@@ -11,7 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from leads_domain.settings import get_settings
-from support.reference import DEFAULTS, ERROR_FIELDS, RESPONSE_FIELDS, TIMESTAMP
+from support.reference import (
+    DEFAULTS,
+    DUPLICATE_ERROR_FIELDS,
+    ERROR_FIELDS,
+    RESPONSE_FIELDS,
+    TIMESTAMP,
+)
 
 
 @dataclass
@@ -65,7 +71,8 @@ def assert_error(
     body = assert_json(answer)
     assert isinstance(body, dict) and set(body) == {"error"}, body
     error = body["error"]
-    assert set(error) == ERROR_FIELDS, error
+    duplicate = error.get("code") == "lead_duplicate"
+    assert set(error) == (DUPLICATE_ERROR_FIELDS if duplicate else ERROR_FIELDS), error
     for name in ("type", "code", "message", "request_id"):
         assert isinstance(error[name], str) and error[name], (name, error)
     assert error["param"] is None or isinstance(error["param"], str), error

@@ -2,12 +2,13 @@
 events, as the local run and AWS build them."""
 
 import json
+import urllib.parse
 import uuid
 from typing import Any
 
 from leads_cli.template import PROJECT_ROOT
 from leads_domain.tenancy import Tenant
-from support.reference import BATCH, COLLECTION, ITEM
+from support.reference import BATCH, BY_EMAIL, COLLECTION, ITEM
 
 EVENTS = PROJECT_ROOT / "events"
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/crm/lead"
@@ -26,7 +27,16 @@ def api_event(
     """A REST API proxy event as API Gateway sends it after the authorizer let it through
     (with ``tenant``), or as its console test sends it (without: no authorizer context).
     Without ``headers``, a body is declared JSON; with them, the headers are exactly those."""
-    resource = BATCH if path == BATCH else ITEM if path.count("/") == 4 else COLLECTION
+    by_email = path.startswith(BY_EMAIL.removesuffix("{email}"))
+    resource = (
+        BY_EMAIL
+        if by_email
+        else BATCH
+        if path == BATCH
+        else ITEM
+        if path.count("/") == 4
+        else COLLECTION
+    )
     multi_query = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
     has_body = body is not None or raw_body is not None
     all_headers = {"Content-Type": "application/json"} if has_body and headers is None else {}
@@ -42,11 +52,17 @@ def api_event(
         "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
         "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"id": path.rsplit("/", 1)[1]} if resource == ITEM else None,
+        "pathParameters": _path_parameters(resource, path),
         "requestContext": context,
         "body": raw_body if raw_body is not None else (None if body is None else json.dumps(body)),
         "isBase64Encoded": False,
     }
+
+
+def _path_parameters(resource: str, path: str) -> dict[str, str] | None:
+    """As API Gateway passes them: the last segment, percent-decoded."""
+    last = urllib.parse.unquote(path.rsplit("/", 1)[1])
+    return {"id": last} if resource == ITEM else {"email": last} if resource == BY_EMAIL else None
 
 
 def authorizer_event(token: str | None, method_arn: str = METHOD_ARN) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.core.models import botocore_stubber
 
 from leads_domain.data import transactions
 from support.assertions import assert_error
@@ -49,6 +50,8 @@ class Fault:
     transactional_only: bool = False
     # botocore retries it itself (else only our own transaction retries do).
     retried_by_botocore: bool = True
+    # DynamoDB applies the attempt before ``answer`` (a response lost on its way back).
+    applied: bool = False
 
 
 def _error(status: int, code: str, **extra: Any) -> Callable[[AWSPreparedRequest], AWSResponse]:
@@ -95,6 +98,8 @@ FAULTS = (
     ),
 )
 FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
+# The write is done, its answer never arrives: botocore's read timeout, then its retry.
+ANSWER_LOST = Fault("answer lost", _raise_read_timeout, applied=True)
 
 
 @dataclass
@@ -156,6 +161,8 @@ class FaultInjector:
             return None
         if plan.remaining is not None:
             plan.remaining -= 1
+        if plan.fault.applied:
+            botocore_stubber(event_name, request)
         setattr(request, _FAULTED, True)
         return plan.fault.answer(request)
 

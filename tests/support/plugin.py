@@ -84,6 +84,23 @@ def embedded_dynamodb() -> Iterator[Any]:
         yield server
 
 
+@pytest.fixture
+def local_dynamodb(embedded_dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The embedded DynamoDB's endpoint, for a `leads` command run with ``--endpoint-url``: it
+    sets the endpoint and table names for the process, which later tests must not inherit."""
+    for name in (
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_API_GATEWAY",
+        "LEADS_TABLE_NAME",
+        "API_KEYS_TABLE_NAME",
+    ):
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
+        else:
+            monkeypatch.delenv(name, raising=False)
+    return str(embedded_dynamodb.endpoint)
+
+
 @pytest.fixture(scope="module")
 def module_embedded_dynamodb() -> Iterator[str]:
     """The local run's DynamoDB server for a whole module, as a bare endpoint: for processes

@@ -10,6 +10,7 @@ from typing import Any
 COLLECTION = "/api/crm/lead"
 ITEM = COLLECTION + "/{id}"
 BATCH = COLLECTION + "/batch"
+BY_EMAIL = COLLECTION + "/by_email/{email}"
 
 REFERENCE_LEAD: dict[str, Any] = {
     "id": "lead_abc123",
@@ -80,6 +81,8 @@ URL_LENGTH = 2048
 # Fixed width, UTC, microseconds, trailing Z: timestamps that sort as text.
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 ERROR_FIELDS = {"type", "code", "message", "param", "request_id"}
+# A lead_duplicate error also names the lead that has the email.
+DUPLICATE_ERROR_FIELDS = ERROR_FIELDS | {"lead_id"}
 # (method, path template); {id} is filled in with a lead id.
 ROUTES = (
     ("POST", COLLECTION),

@@ -76,9 +76,11 @@ def test_the_api_routes_are_exactly_the_references_plus_preflights():
         ("PATCH", "/api/crm/lead/{id}"),
         ("DELETE", "/api/crm/lead/{id}"),
         ("POST", "/api/crm/lead/batch"),
+        ("PUT", "/api/crm/lead/by_email/{email}"),
         ("OPTIONS", "/api/crm/lead"),
         ("OPTIONS", "/api/crm/lead/{id}"),
         ("OPTIONS", "/api/crm/lead/batch"),
+        ("OPTIONS", "/api/crm/lead/by_email/{email}"),
     }
     # Only Api events: anything else would be a way in that API Gateway does not guard.
     for spec in FUNCTIONS.values():
@@ -172,17 +174,28 @@ def test_validation_expression_uses_only_syntax_every_regex_engine_reads_alike()
 
 LEADS, KEYS = "LeadsTable", "ApiKeysTable"
 LEADS_INDEX = f"LeadsTable/index/{leads_table.CREATED_INDEX}"
+FILTER_INDEXES = (
+    "LeadsTable/index/by_status",
+    "LeadsTable/index/by_owner",
+    "LeadsTable/index/by_email",
+)
+EMAIL_INDEX = "LeadsTable/index/by_email"
 # Every function may read a key by its digest: the console's "Test" skips the authorizer, and
 # the functions then check the Authorization header themselves.
 EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
+    # Query on the table: whether the tenant's leads are all filed, an email's count (for
+    # ?unique=email_id); on by_email: the lead that has the email.
     "CreateLeadFunction": {
         ("dynamodb:PutItem", LEADS),
         ("dynamodb:UpdateItem", LEADS),
+        ("dynamodb:Query", LEADS),
+        ("dynamodb:Query", EMAIL_INDEX),
         ("dynamodb:GetItem", KEYS),
     },
     "GetLeadFunction": {("dynamodb:GetItem", LEADS), ("dynamodb:GetItem", KEYS)},
     "ListLeadsFunction": {
         ("dynamodb:Query", LEADS_INDEX),
+        *(("dynamodb:Query", index) for index in FILTER_INDEXES),
         ("dynamodb:Query", LEADS),
         ("dynamodb:BatchGetItem", LEADS),
         ("dynamodb:GetItem", LEADS),
@@ -191,9 +204,13 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
     "UpdateLeadFunction": {
         ("dynamodb:GetItem", LEADS),
         ("dynamodb:UpdateItem", LEADS),
+        ("dynamodb:Query", LEADS),
+        ("dynamodb:Query", EMAIL_INDEX),
         ("dynamodb:GetItem", KEYS),
     },
+    # GetItem: the lead, to uncount it from the counts of its values.
     "DeleteLeadFunction": {
+        ("dynamodb:GetItem", LEADS),
         ("dynamodb:DeleteItem", LEADS),
         ("dynamodb:UpdateItem", LEADS),
         ("dynamodb:GetItem", KEYS),
@@ -204,6 +221,14 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:UpdateItem", LEADS),
         ("dynamodb:GetItem", KEYS),
     },
+    "UpsertLeadFunction": {
+        ("dynamodb:GetItem", LEADS),
+        ("dynamodb:PutItem", LEADS),
+        ("dynamodb:UpdateItem", LEADS),
+        ("dynamodb:Query", LEADS),
+        ("dynamodb:Query", EMAIL_INDEX),
+        ("dynamodb:GetItem", KEYS),
+    },
     "AuthorizerFunction": {("dynamodb:GetItem", KEYS)},
     "CorsPreflightFunction": set(),
 }
@@ -211,7 +236,7 @@ IDEMPOTENCY = "IdempotencyTable"
 if IDEMPOTENCY in RESOURCES:
     # Powertools' idempotency records for the creates' Idempotency-Key: claim, read, complete
     # and release a record.
-    for idempotent in ("CreateLeadFunction", "CreateLeadsBatchFunction"):
+    for idempotent in ("CreateLeadFunction", "CreateLeadsBatchFunction", "UpsertLeadFunction"):
         EXPECTED_GRANTS[idempotent] |= {
             (f"dynamodb:{action}", IDEMPOTENCY)
             for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
@@ -325,7 +350,7 @@ def test_leads_table_lists_newest_first_through_an_index_partitioned_by_tenant()
     (index,) = [
         index
         for index in properties["GlobalSecondaryIndexes"]
-        if index["IndexName"] == leads_table.CREATED_INDEX
+        if index.get("IndexName") == leads_table.CREATED_INDEX
     ]
     assert index["KeySchema"] == [
         {"AttributeName": "tenant", "KeyType": "HASH"},
@@ -334,6 +359,29 @@ def test_leads_table_lists_newest_first_through_an_index_partitioned_by_tenant()
     assert {"AttributeName": "created_key", "AttributeType": "S"} in properties[
         "AttributeDefinitions"
     ]
+
+
+def test_each_filter_has_a_keys_only_index_by_value_sorted_like_the_list_added_one_by_one():
+    properties = TABLES[LEADS]["Properties"]
+    indexes = properties["GlobalSecondaryIndexes"]
+    filters = {"by_status": "status_key", "by_owner": "owner_key", "by_email": "email_key"}
+    found = {}
+    for index in indexes:
+        # by_owner and by_email exist unless FilterIndexes says otherwise (an upgrade adds
+        # one index per deployment: DynamoDB allows one new index per table update).
+        if "Fn::If" in index:
+            condition, index, absent = index["Fn::If"]
+            assert absent == {"Ref": "AWS::NoValue"}, index
+            assert condition in RAW["Conditions"], condition
+        found[index["IndexName"]] = index
+    for name, attribute in filters.items():
+        assert found[name]["KeySchema"] == [
+            {"AttributeName": attribute, "KeyType": "HASH"},
+            {"AttributeName": "created_key", "KeyType": "RANGE"},
+        ], name
+        assert found[name]["Projection"] == {"ProjectionType": "KEYS_ONLY"}, name
+    parameter = RAW["Parameters"]["FilterIndexes"]
+    assert parameter["Default"] == 3 and parameter["AllowedValues"] == [1, 2, 3]
 
 
 # --- gateway responses -----------------------------------------------------------------------

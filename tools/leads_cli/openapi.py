@@ -24,6 +24,13 @@ from leads_cli.openapi_examples import (
     REFERENCE_LEAD,
     REFERENCE_LIST,
 )
+from leads_cli.openapi_filters import (
+    BY_EMAIL,
+    email_parameter,
+    filter_parameters,
+    unique_parameter,
+    upsert_description,
+)
 from leads_domain.batch_models import BATCH_LIMIT
 from leads_domain.fields import DEFAULTS
 from leads_domain.models import LeadFields
@@ -59,17 +66,32 @@ def _json(schema: str, example: dict[str, Any], summary: str) -> dict[str, Any]:
     }
 
 
-def _responses(
-    success: str, schema: str, example: dict[str, Any], *extra: str, etag: bool = False
+def _success(
+    status: str, schema: str, example: dict[str, Any], etag: bool, replayed: bool = False
 ) -> dict[str, Any]:
     answer: dict[str, Any] = {
-        "description": {"200": "OK", "201": "Created"}[success],
+        "description": {"200": "OK", "201": "Created"}[status],
         "content": _json(schema, example, "The API reference's example"),
     }
     if etag:
         answer["headers"] = {"ETag": _ref("headers", "ETag")}
         answer["links"] = lead_links()
-    responses = {success: answer}
+    if replayed:
+        answer.setdefault("headers", {})["Idempotent-Replayed"] = _ref(
+            "headers", "IdempotentReplayed"
+        )
+    return answer
+
+
+def _responses(
+    success: str,
+    schema: str,
+    example: dict[str, Any],
+    *extra: str,
+    etag: bool = False,
+    replayed: bool = False,
+) -> dict[str, Any]:
+    responses = {success: _success(success, schema, example, etag, replayed)}
     for status in sorted({*_ALWAYS, *extra}):
         responses[status] = _ref("responses", f"Error{status}")
     return responses
@@ -113,9 +135,23 @@ def _batch_operation() -> dict[str, Any]:
     }
 
 
+def _upsert_operation() -> dict[str, Any]:
+    responses = _responses("200", "Lead", REFERENCE_LEAD, "409", "415", etag=True, replayed=True)
+    responses["201"] = _success("201", "Lead", REFERENCE_LEAD, etag=True, replayed=True)
+    return {
+        "operationId": "upsertLeadByEmail",
+        "summary": "Create or update a lead by email",
+        "description": upsert_description(),
+        "parameters": [email_parameter(), _ref("parameters", "IdempotencyKey")],
+        "requestBody": _body("LeadUpdate", "The fields to set (or to create the lead with)."),
+        "responses": dict(sorted(responses.items())),
+    }
+
+
 def _operations() -> dict[str, dict[str, Any]]:
     if_match = _ref("parameters", "IfMatch")
     lead_id = _ref("parameters", "LeadId")
+    unique = unique_parameter()
     return {
         f"POST {COLLECTION}": {
             "operationId": "createLead",
@@ -123,10 +159,15 @@ def _operations() -> dict[str, dict[str, Any]]:
             "description": "Creates a new lead object. No field is required; a missing body is "
             "{}. Fields not sent take their defaults. lead_name, when not sent, is derived from "
             "the person's name (salutation, first, middle, last), else company_name, else "
-            "email_id. With an Idempotency-Key, a retry answers the first answer.",
-            "parameters": [_ref("parameters", "IdempotencyKey")],
+            "email_id. With an Idempotency-Key, a retry answers the first answer (with "
+            "Idempotent-Replayed: true). With ?unique=email_id, only if no lead of yours has "
+            "the email_id (case and surrounding spaces aside): else 409 lead_duplicate, whose "
+            "lead_id names the lead that has it; of two such creates at once, one wins.",
+            "parameters": [unique, _ref("parameters", "IdempotencyKey")],
             "requestBody": _body("LeadFields", "The lead's fields."),
-            "responses": _responses("201", "Lead", REFERENCE_LEAD, "409", "415", etag=True),
+            "responses": _responses(
+                "201", "Lead", REFERENCE_LEAD, "409", "415", etag=True, replayed=True
+            ),
         },
         f"GET {COLLECTION}": {
             "operationId": "listLeads",
@@ -134,8 +175,11 @@ def _operations() -> dict[str, dict[str, Any]]:
             "description": "Returns a list of leads, sorted by creation date, the most "
             "recently created first. Page with offset, or with starting_after / ending_before "
             "(a lead id; O(limit) at any depth). At most one of offset, starting_after and "
-            "ending_before.",
-            "parameters": list_parameters(),
+            "ending_before. Filter by one of status, lead_owner and email_id, and by a range of "
+            "creation times in whole UTC hours (created_at[gte], [gt], [lte], [lt]), alone or "
+            "together: total is the exact number of leads that match, however many there are. "
+            "Any other combination is a 400 naming the ones that work.",
+            "parameters": [*list_parameters(), *filter_parameters()],
             "responses": _responses("200", "LeadList", REFERENCE_LIST),
         },
         f"GET {ITEM}": {
@@ -154,8 +198,11 @@ def _operations() -> dict[str, dict[str, Any]]:
             "sent; fields not sent are left unchanged, and null clears a field or restores its "
             "default. A lead_name derived from the name fields is derived again when they "
             "change; one the client chose stays until changed or cleared. With If-Match, only "
-            "if the lead is still at that version.",
-            "parameters": [lead_id, if_match],
+            "if the lead is still at that version. A change of status, lead_owner or email_id "
+            "moves the lead between filtered lists and their totals at once. With "
+            "?unique=email_id, a new email_id only if no other lead of yours has it (else 409 "
+            "lead_duplicate naming that lead).",
+            "parameters": [lead_id, if_match, unique],
             "requestBody": _body("LeadUpdate", "The fields to change."),
             "responses": _responses("200", "Lead", REFERENCE_LEAD, "409", "412", "415", etag=True),
         },
@@ -168,6 +215,7 @@ def _operations() -> dict[str, dict[str, Any]]:
             "responses": _responses("200", "DeletedLead", REFERENCE_DELETED, "409", "412"),
         },
         f"POST {BATCH}": _batch_operation(),
+        f"PUT {BY_EMAIL}": _upsert_operation(),
     }
 
 

@@ -27,7 +27,8 @@ ERROR_STATUSES = {
     "no usage plan for it yet (api_key_not_provisioned).",
     "404": "No such lead for this API key's tenant, or no such route.",
     "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
-    "in progress.",
+    "in progress (conflict, idempotency_in_progress); or another lead has the email_id "
+    "(lead_duplicate: its lead_id names that lead).",
     "412": "The lead has changed since the version named in If-Match.",
     "413": "The request body is too large (over 10 MB).",
     "414": "The request URI is too long (the request line and headers over 10 KB).",
@@ -38,7 +39,8 @@ ERROR_STATUSES = {
     "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
     "502": "The function failed to answer.",
     "503": "DynamoDB was unavailable after retries, or the key could not be checked; retry "
-    "after Retry-After seconds.",
+    "after Retry-After seconds. filters_unavailable: an account's leads from before filtered "
+    "lists are being filed (a one-off migration); unfiltered lists work meanwhile.",
     "504": "The function took too long to answer.",
 }
 # Statuses whose answer says how long to wait before a retry.

@@ -15,13 +15,16 @@ from leads_cli.local_server import HEADERS_TOO_LARGE, URI_TOO_LONG
 from leads_domain.authentication import authenticate
 from leads_domain.errors import (
     DomainError,
+    FiltersUnavailable,
     ServiceUnavailable,
     lead_busy,
     lead_changed,
+    lead_duplicate,
     lead_not_found,
 )
 from leads_domain.fields import DEFAULTS, FIELDS
 from leads_domain.http.answers import error_body
+from leads_domain.http.filter_parameters import lead_filter
 from leads_domain.http.operation import INTERNAL_ERROR_MESSAGE
 from leads_domain.http.request import Request
 from leads_domain.models import parse_fields
@@ -56,7 +59,10 @@ BATCH_REFUSED_LEAD: dict[str, Any] = {"first_name": "Ada", "annual_revenue": "a 
 
 
 def _domain_error(error: DomainError) -> dict[str, Any]:
-    return error_body(error.type, error.code, error.message, error.param, EXAMPLE_REQUEST_ID)
+    details = getattr(error, "details", None)
+    return error_body(
+        error.type, error.code, error.message, error.param, EXAMPLE_REQUEST_ID, details
+    )
 
 
 def _raised(action: Any) -> dict[str, Any]:
@@ -97,6 +103,14 @@ def error_examples() -> dict[str, dict[str, dict[str, Any]]]:
             "parameter_unknown": named(
                 "A field the Lead does not have", _raised(lambda: parse_fields({"nickname": "x"}))
             ),
+            "filter_combination": named(
+                "Two filters a list cannot combine",
+                _raised(lambda: lead_filter({"status": "Open", "lead_owner": "ana"})),
+            ),
+            "range_not_whole_hours": named(
+                "A range end between whole hours",
+                _raised(lambda: lead_filter({"created_at[gte]": "2026-12-07T09:30:00Z"})),
+            ),
         },
         "401": {
             "api_key_invalid": named(
@@ -125,7 +139,13 @@ def error_examples() -> dict[str, dict[str, dict[str, Any]]]:
                 _gateway("MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token"),
             ),
         },
-        "409": {"conflict": named("Retry", _domain_error(lead_busy()))},
+        "409": {
+            "conflict": named("Retry", _domain_error(lead_busy())),
+            "lead_duplicate": named(
+                "?unique=email_id, and another lead has the email",
+                _domain_error(lead_duplicate(EXAMPLE_LEAD_ID)),
+            ),
+        },
         "412": {"precondition_failed": named("A stale If-Match", _domain_error(lead_changed()))},
         "413": {"body_too_large": named("Over 10 MB", _gateway("REQUEST_TOO_LARGE", "Too large"))},
         "414": {"uri_too_long": named("Over 10 KB", _front_door(URI_TOO_LONG))},
@@ -145,7 +165,13 @@ def error_examples() -> dict[str, dict[str, dict[str, Any]]]:
                 "The function failed", _gateway("INTEGRATION_FAILURE", "Internal server error")
             )
         },
-        "503": {"service_unavailable": named("Retry later", _domain_error(ServiceUnavailable()))},
+        "503": {
+            "service_unavailable": named("Retry later", _domain_error(ServiceUnavailable())),
+            "filters_unavailable": named(
+                "An account's leads from before filtered lists, not filed yet",
+                _domain_error(FiltersUnavailable()),
+            ),
+        },
         "504": {
             "integration_timeout": named(
                 "The function timed out", _gateway("INTEGRATION_TIMEOUT", "Endpoint timeout")

@@ -11,6 +11,8 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+# What !Ref AWS::NoValue leaves: nothing, in the list or mapping that holds it.
+_NO_VALUE: Any = object()
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -104,13 +106,19 @@ class Template:
 
     def resolve(self, value: Any) -> Any:
         """Intrinsic functions, as far as a local run can answer them: a resource's name is its
-        logical id and parameters take their defaults (or the overrides given)."""
+        logical id, parameters take their defaults (or the overrides given), Fn::If follows
+        its condition and AWS::NoValue removes what holds it."""
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [item for item in map(self.resolve, value) if item is not _NO_VALUE]
         if not isinstance(value, dict):
             return value
+        if "Fn::If" in value:
+            condition, if_true, if_false = value["Fn::If"]
+            return self.resolve(if_true if self.condition(condition) else if_false)
         if "Ref" in value:
             name = value["Ref"]
+            if name == "AWS::NoValue":
+                return _NO_VALUE
             if name in self.parameters:
                 return self.parameters[name]
             if name.endswith(".Stage"):  # SAM's reference to an Api's stage
@@ -122,7 +130,26 @@ class Template:
         if "Fn::Sub" in value:
             text = value["Fn::Sub"]
             return re.sub(r"\$\{([^}]+)\}", lambda m: str(self.resolve({"Ref": m.group(1)})), text)
-        return {key: self.resolve(item) for key, item in value.items()}
+        resolved = {key: self.resolve(item) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not _NO_VALUE}
+
+    def condition(self, name: str) -> bool:
+        """One of the template's Conditions, with the parameters' values."""
+        return self._holds(self.raw.get("Conditions", {})[name])
+
+    def _holds(self, expression: dict[str, Any]) -> bool:
+        if "Condition" in expression:
+            return self.condition(expression["Condition"])
+        if "Fn::Equals" in expression:
+            left, right = (str(self.resolve(side)) for side in expression["Fn::Equals"])
+            return left == right
+        if "Fn::Not" in expression:
+            return not self._holds(expression["Fn::Not"][0])
+        if "Fn::And" in expression:
+            return all(self._holds(part) for part in expression["Fn::And"])
+        if "Fn::Or" in expression:
+            return any(self._holds(part) for part in expression["Fn::Or"])
+        raise ValueError(f"unsupported condition {expression!r}")
 
 
 def read_raw(path: Path = TEMPLATE_PATH) -> dict[str, Any]:

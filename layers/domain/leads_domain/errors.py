@@ -66,6 +66,23 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Duplicate(DomainError):
+    """Another lead of the tenant already has this email (a create or change that asked for
+    unique emails). ``lead_id`` names it; the answer carries it as the error's lead_id."""
+
+    status = 409
+    type = "invalid_request_error"
+    code = "lead_duplicate"
+
+    def __init__(self, message: str, param: str | None, lead_id: str | None):
+        super().__init__(message, param)
+        self.lead_id = lead_id
+
+    @property
+    def details(self) -> dict[str, str | None]:
+        return {"lead_id": self.lead_id}
+
+
 class PreconditionFailed(DomainError):
     """If-Match named a version the lead no longer has."""
 
@@ -90,6 +107,20 @@ class ServiceUnavailable(DomainError):
         super().__init__(message, param)
 
 
+class FiltersUnavailable(ServiceUnavailable):
+    """The tenant's leads from before filtered lists existed are not counted yet: the operator's
+    one-off `leads backfill` has not reached them (README, "Upgrading")."""
+
+    code = "filters_unavailable"
+    retry_after = 60
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Filtered lists, time ranges and unique emails are being prepared for this account's "
+            "existing leads. Retry later; unfiltered lists work meanwhile."
+        )
+
+
 def lead_not_found() -> NotFound:
     """The answer for a lead id the caller's tenant does not have (or that is no lead id)."""
     return NotFound("No such lead.", param="id")
@@ -103,6 +134,17 @@ def lead_changed() -> PreconditionFailed:
 
 def lead_busy() -> Conflict:
     return Conflict("The lead is being changed by other requests. Please retry.")
+
+
+def lead_duplicate(lead_id: str | None, param: str = "email_id") -> Duplicate:
+    """The answer to a create or change that asked for a unique email another lead has."""
+    return Duplicate(
+        f"A lead with this email_id already exists: {lead_id}."
+        if lead_id
+        else "A lead with this email_id already exists.",
+        param=param,
+        lead_id=lead_id,
+    )
 
 
 def scope_forbids(description: str) -> Forbidden:

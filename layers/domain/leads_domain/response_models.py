@@ -49,7 +49,9 @@ class LeadList(BaseModel):
 
     data: list[Lead] = Field(max_length=MAX_LIMIT)  # type: ignore[valid-type]
     has_more: bool = Field(description="Whether more leads follow this page.")
-    total: Count = Field(description="How many leads the caller's tenant has.")
+    total: Count = Field(
+        description="How many leads match the filters (without any, all of the tenant's)."
+    )
 
 
 class DeletedLead(BaseModel):
@@ -75,6 +77,11 @@ class ErrorDetail(BaseModel):
     )
     request_id: Annotated[str, Field(pattern=r"^[\x21-\x7e]+$", max_length=128)] | None = Field(
         description="Quote it when you contact us."
+    )
+    lead_id: LeadId | None = Field(
+        default=None,
+        description="lead_duplicate only: the lead that already has the email_id (null if it "
+        "could not be named).",
     )
 
 

@@ -1,11 +1,15 @@
 """Storing many new leads at once, in as few TransactWriteItems as DynamoDB allows, each of them
 counting exactly the leads it stores.
 
-A TransactWriteItems holds at most 100 actions and 4 MB. Each one here puts up to 99 leads and
-ADDs their number to one count shard, so a batch of up to 99 leads is one request and 100 are
-two: the fewest that keep every lead and its count in one all-or-nothing write. (The count
-cannot be left out of the transaction, nor changed once for several transactions, without a
-moment where ``total`` is wrong, or is wrong for good after a failure.)
+A TransactWriteItems holds at most 100 actions and 4 MB. Each one here puts as many leads as fit
+with one count change per item the leads change, summed (leads_table.count_new): the total and
+its time buckets, and each status, owner and email the leads hold, with its buckets. Leads of
+one batch share their timestamps' hour, and mostly their status and owner: leads with one status
+and owner take 12 count items (the total, the status and the owner, each with its day, month and
+year bucket items), so 88 of them are one transaction, and each distinct email takes one action
+more (44 leads of distinct emails per transaction). (The counts cannot be left out of the
+transaction, nor changed once for several transactions, without a moment where a total is wrong,
+or is wrong for good after a failure.)
 
 Each put is conditional on the lead being new. A lead that is already stored was stored by an
 earlier attempt of the same idempotent batch (its id is derived from the request, see
@@ -21,19 +25,22 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leads_domain.data.leads_table import counted, get, stored_item
+from leads_domain.data import counters, filing
+from leads_domain.data.leads_table import count_new, get, stored_item
+from leads_domain.data.tallies import Tally
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
 from leads_domain.errors import ServiceUnavailable
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
 TRANSACTION_ACTIONS = 100
+# At most this many leads per transaction: at least the count of the total beside them.
 LEADS_PER_TRANSACTION = TRANSACTION_ACTIONS - 1
 # DynamoDB's limit is 4 MB of items per transaction; sizes here are over-estimates (JSON).
 TRANSACTION_BYTES = 3_500_000
 
-# (position in the batch, the lead, its Put action)
-_Entry = tuple[int, dict[str, Any], dict[str, Any]]
+# (position in the batch, the lead, its Put action, the count items it changes)
+_Entry = tuple[int, dict[str, Any], dict[str, Any], frozenset[str]]
 
 
 def insert_many(tenant: Tenant, leads: list[dict[str, Any]]) -> list[str | None]:
@@ -42,7 +49,10 @@ def insert_many(tenant: Tenant, leads: list[dict[str, Any]]) -> list[str | None]
     stored under its id), or None if DynamoDB failed before it was stored: the transactions
     that committed stay committed and counted, and the ones after a failure are not tried."""
     stored: list[str | None] = [None] * len(leads)
-    entries = [(position, lead, _put(tenant, lead)) for position, lead in enumerate(leads)]
+    entries = [
+        (position, lead, _put(tenant, lead), _count_items(lead))
+        for position, lead in enumerate(leads)
+    ]
     for chunk in _chunks(entries):
         try:
             for position, created_at in _insert_chunk(tenant, chunk).items():
@@ -63,21 +73,33 @@ def _put(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _count_items(lead: dict[str, Any]) -> frozenset[str]:
+    """The count items storing the lead changes (on shard 0: every shard is one item alike)."""
+    changes = Tally()
+    changes.count(counters.TOTAL, 0, +1)
+    filing.count_filed(changes, lead, +1, 0)
+    return frozenset(changes.sort_keys())
+
+
 def _chunks(entries: list[_Entry]) -> list[list[_Entry]]:
-    """Consecutive runs of at most LEADS_PER_TRANSACTION leads and TRANSACTION_BYTES."""
+    """Consecutive runs whose puts and count items together are at most TRANSACTION_ACTIONS
+    actions (so at most LEADS_PER_TRANSACTION leads) and TRANSACTION_BYTES."""
     chunks: list[list[_Entry]] = []
     size = 0
+    items: set[str] = set()
     for entry in entries:
         entry_size = len(json.dumps(entry[2], ensure_ascii=False).encode())
         if (
             not chunks
-            or len(chunks[-1]) == LEADS_PER_TRANSACTION
-            or size + entry_size > (TRANSACTION_BYTES)
+            or len(chunks[-1]) + 1 + len(items | entry[3]) > TRANSACTION_ACTIONS
+            or size + entry_size > TRANSACTION_BYTES
         ):
             chunks.append([])
             size = 0
+            items = set()
         chunks[-1].append(entry)
         size += entry_size
+        items |= entry[3]
     return chunks
 
 
@@ -88,24 +110,27 @@ def _insert_chunk(tenant: Tenant, chunk: list[_Entry]) -> dict[int, str]:
     pending = chunk
     while pending:
         try:
-            transact(functools.partial(_counted_puts, tenant, [put for _, _, put in pending]))
+            transact(functools.partial(_counted_puts, tenant, pending))
         except ClientError as error:
             stored_before = [i for i in range(len(pending)) if condition_failed_at(error, i)]
             if not stored_before:
                 raise
             for i in stored_before:
-                position, lead, _ = pending[i]
+                position, lead, _, _ = pending[i]
                 found[position] = _created_at(tenant, lead["id"], cancellation_item(error, i))
             pending = [entry for i, entry in enumerate(pending) if i not in stored_before]
             continue
-        found.update({position: lead["created_at"] for position, lead, _ in pending})
+        found.update({position: lead["created_at"] for position, lead, _, _ in pending})
         break
     return found
 
 
-def _counted_puts(tenant: Tenant, puts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One attempt's actions: the puts, and their count on a shard picked for this attempt."""
-    return [*puts, counted(tenant, len(puts))]
+def _counted_puts(tenant: Tenant, pending: list[_Entry]) -> list[dict[str, Any]]:
+    """One attempt's actions: the puts, and their counts on a shard picked for this attempt."""
+    return [
+        *(put for _, _, put, _ in pending),
+        *count_new(tenant, [lead for _, lead, _, _ in pending]),
+    ]
 
 
 def _created_at(tenant: Tenant, lead_id: str, item: dict[str, Any] | None) -> str:

@@ -9,7 +9,12 @@ two concurrent writes collide only when they pick the same shard. A read Queries
 when it was written. leads_table.py explains the choice of layout and of N.
 
 The lead total is the count with prefix ``COUNTER``, so the single counter item of the first
-design is its shard 0 and tables written before shards need no migration.
+design is its shard 0 and tables written before shards need no migration. Its shards also hold
+``filed_count``: how many of the tenant's leads are counted by the per-filter counts too
+(data/filing.py); a tenant whose two sums agree has every lead filed.
+
+A count that is never hot, and that a write must be able to test for zero in its condition
+(one email's leads), is not sharded: it is one item, its shard 0.
 """
 
 import random
@@ -21,6 +26,8 @@ from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
 COUNT_ATTRIBUTE = "lead_count"
+# On the total's shards: the leads also counted per filter value (data/filing.py).
+FILED_ATTRIBUTE = "filed_count"
 # Sorts after '#' and every digit: the upper end of one count's key range.
 _RANGE_END = "#~"
 
@@ -32,9 +39,10 @@ class Count:
     character below '#' and ends where its shard number begins)."""
 
     prefix: str
+    sharded: bool = True
 
     def sort_key(self, shard: int) -> str:
-        return self.prefix if shard == 0 else f"{self.prefix}#{shard}"
+        return self.prefix if shard == 0 or not self.sharded else f"{self.prefix}#{shard}"
 
     def holds(self, sort_key: str) -> bool:
         return self.prefix <= sort_key <= self.prefix + _RANGE_END
@@ -64,6 +72,11 @@ def total(tenant: Tenant, count: Count = TOTAL) -> int:
     """The sum of every shard of the count: one Query, eventually consistent like the index
     the lists read (all N shards are a few KB: half a read unit, the same with or without a
     projection, which is why there is none). Raises botocore's errors."""
+    return sums(tenant, count, (COUNT_ATTRIBUTE,))[COUNT_ATTRIBUTE]
+
+
+def sums(tenant: Tenant, count: Count, attributes: tuple[str, ...]) -> dict[str, int]:
+    """Each attribute summed over every shard of the count, with the one Query of ``total``."""
     request: dict[str, Any] = {
         "TableName": get_settings().leads_table,
         "KeyConditionExpression": "tenant = :tenant AND sk BETWEEN :first AND :last",
@@ -73,10 +86,12 @@ def total(tenant: Tenant, count: Count = TOTAL) -> int:
             ":last": {"S": count.prefix + _RANGE_END},
         },
     }
-    found = 0
+    found = dict.fromkeys(attributes, 0)
     while True:
         response = dynamodb().query(**request)
-        found += sum(int(item[COUNT_ATTRIBUTE]["N"]) for item in response.get("Items", []))
+        for item in response.get("Items", []):
+            for name in attributes:
+                found[name] += int(item.get(name, {}).get("N", 0))
         if "LastEvaluatedKey" not in response:
             return found
         request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -1,9 +1,15 @@
-"""The leads table: a tenant's leads, their newest-first index and their sharded count.
+"""The leads table's writes and reads of one lead: its item, and every count that holds it.
 
 One partition per tenant (``tenant`` = account#mode) holds the tenant's leads (``sk`` =
-``LEAD#<id>``) and the shards of its lead count (``sk`` = ``COUNTER``, ``COUNTER#1`` ..
-``COUNTER#<N-1>``, see ``counters``). Every other kind of item keeps out of the ``LEAD#``
-prefix: the table's stream treats exactly the ``LEAD#`` items as leads.
+``LEAD#<id>``), the shards of its lead count (``sk`` = ``COUNTER``, ``COUNTER#1`` ..
+``COUNTER#<N-1>``, see ``counters``) and the counts per filter value and per hour, day and
+month (``COUNT#...``, see ``filing`` and ``time_counts``). Every other kind of item keeps out
+of the ``LEAD#`` prefix: the table's stream treats exactly the ``LEAD#`` items as leads.
+
+A create, a delete, and a change of a lead's status, owner or email change the lead and all of
+its counts in one transaction, on one count shard picked per attempt; a delete or such a change
+reads the lead first and applies only while it is still at the version read (the counts to
+change are those of what it read), and tries again after a concurrent change.
 
 The count is exact: every create and delete ADDs +1 / -1 to one shard in the same transaction
 as the lead, so ``total`` never drifts and never needs counting. It is sharded because a
@@ -38,29 +44,45 @@ The ``by_created_at`` index is partitioned by tenant and sorted by ``created_key
 KEYS_ONLY on purpose: an index entry is ~100 bytes, so skipping ``offset`` entries costs about
 40 entries per read unit instead of ~3 whole leads, updates that do not move ``created_key``
 write nothing to the index, and the page's own items are then read with one BatchGetItem.
-Count shards have no ``created_key``, so they never appear in the index.
+Count shards have no ``created_key``, so they never appear in the index. Lists are read by
+``lead_pages``.
+
+A conditional write carries a token of its own (``write_token``): when botocore retries one
+whose first attempt applied but whose answer was lost (a read timeout), the retry fails its
+condition against the write it made itself, and the token it finds says so: the write is
+answered as the success it was, not as a conflict.
 """
 
-import time
+import uuid
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leads_domain.data import counters
-from leads_domain.data.attributes import from_item, to_attribute, to_item
+from leads_domain.data import counters, filing
+from leads_domain.data.attributes import from_item, to_item
 from leads_domain.data.clients import dynamodb, error_code
+from leads_domain.data.expressions import change_expression, values_condition, version_condition
+from leads_domain.data.tallies import Tally
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
-from leads_domain.errors import Conflict, ServiceUnavailable, lead_not_found
+from leads_domain.errors import (
+    Conflict,
+    ServiceUnavailable,
+    lead_busy,
+    lead_duplicate,
+    lead_not_found,
+)
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
 CREATED_INDEX = "by_created_at"
 FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
-_KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
-# BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
-_BATCH_ATTEMPTS = 4
-_BATCH_MAX_KEYS = 100
+WRITE_TOKEN = "write_token"
+FILED = filing.FILED
+# What a lead item holds besides the Lead's fields, its version and its filed marker.
+_INTERNAL_ATTRIBUTES = ("tenant", "sk", "created_key", WRITE_TOKEN, *filing.INDEX_ATTRIBUTES)
+# A delete retries this often after a concurrent change to the lead it read.
+DELETE_ATTEMPTS = 5
 
 
 def lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -69,31 +91,42 @@ def lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
     return {"tenant": {"S": tenant.partition}, "sk": {"S": LEAD_PREFIX + lead_id}}
 
 
-def counted(tenant: Tenant, delta: int) -> dict[str, Any]:
-    """The transaction action that counts ``delta`` leads, on a shard picked at random."""
-    return counters.change(tenant, delta, counters.random_shard())
-
-
 def stored_item(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
-    """The item a new lead is stored as: its fields, its keys, its index key, version 1."""
+    """The item a new lead is stored as: its fields, its keys, its index keys, version 1, filed
+    (the transaction that stores it counts it everywhere)."""
     item = to_item(lead)
     del item["id"]
     item.update(lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
+    item.update(to_item(filing.index_attributes(tenant, lead)))
     item["version"] = {"N": str(FIRST_VERSION)}
+    item[FILED] = {"N": "1"}
     return item
 
 
 def to_lead(item: dict[str, Any]) -> dict[str, Any]:
+    """The lead's fields, version and filed marker (``filing.FILED``), without the keys."""
     values = from_item(item)
     lead_id = values.pop("sk")[len(LEAD_PREFIX) :]
-    for name in _KEY_ATTRIBUTES:
+    for name in _INTERNAL_ATTRIBUTES:
         values.pop(name, None)
     return {"id": lead_id, **values}
 
 
-def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
-    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
+def count_new(tenant: Tenant, leads: list[dict[str, Any]], zero_at: str | None = None):
+    """The count changes of storing ``leads`` (new, filed), on a shard picked now."""
+    shard = counters.random_shard()
+    changes = Tally()
+    for lead in leads:
+        changes.count(counters.TOTAL, shard, +1)
+        filing.count_filed(changes, lead, +1, shard)
+    return changes.actions(tenant, zero_at)
+
+
+def insert(tenant: Tenant, lead: dict[str, Any], unique_email: bool = False) -> None:
+    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields.
+    With ``unique_email``, only while no lead of the tenant has its email (else Duplicate,
+    without the other lead's id: ``lead_pages.email_holder`` finds it)."""
     put = {
         "Put": {
             "TableName": get_settings().leads_table,
@@ -101,17 +134,27 @@ def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
             "ConditionExpression": "attribute_not_exists(sk)",
         }
     }
+    guard = filing.email_guard(lead) if unique_email else None
     try:
-        transact(lambda: [put, counted(tenant, +1)])
+        transact(lambda: [put, *count_new(tenant, [lead], guard)])
     except ClientError as error:
         if condition_failed_at(error, 0):
             raise Conflict("A lead with this id already exists.", param="id") from error
+        if guard is not None and _guard_failed(error):
+            raise lead_duplicate(None) from error
         raise ServiceUnavailable() from error
     except BotoCoreError as error:
         raise ServiceUnavailable() from error
 
 
+def _guard_failed(error: ClientError) -> bool:
+    reasons = error.response.get("CancellationReasons") or []
+    return any(condition_failed_at(error, index) for index in range(1, len(reasons)))
+
+
 def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
+    """The lead, strongly consistent, with its version and filed marker; None if the tenant
+    has no such lead."""
     try:
         # Strongly consistent: a client that just created or changed a lead reads it back.
         response = dynamodb().get_item(
@@ -125,6 +168,18 @@ def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
     return to_lead(item) if item else None
 
 
+def filed_basis(lead: dict[str, Any]) -> dict[str, Any]:
+    """What an ``update`` of a field a list filters by must find unchanged (with the lead's
+    other ``expected_values``), so that a change it does not count cannot move the lead."""
+    return filing.basis(lead)
+
+
+def moves_counts(current: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether changing ``current`` (as read) into ``after`` changes where a filed lead is
+    counted (a new status, owner or compared email): then it must be ``update_filed``."""
+    return bool(current.get(FILED)) and filing.moves(current, after)
+
+
 def update(
     tenant: Tenant,
     lead_id: str,
@@ -135,25 +190,16 @@ def update(
 ) -> dict[str, Any]:
     """Apply the change if the lead exists under this tenant (and, if given, is still at one
     of ``expected_versions`` and still holds ``expected_values``: attribute -> value, None for
-    absent); answer the lead as stored afterwards. Conflict if it is not."""
+    absent); answer the lead as stored afterwards. Conflict if it is not. For a change that
+    moves no count (``moves_counts``)."""
+    token = uuid.uuid4().hex
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
-    assignments = []
-    for index, (name, value) in enumerate(set_values.items()):
-        names[f"#s{index}"] = name
-        values[f":s{index}"] = to_attribute(value)
-        assignments.append(f"#s{index} = :s{index}")
-    removals = []
-    for index, name in enumerate(remove):
-        names[f"#r{index}"] = name
-        removals.append(f"#r{index}")
-    expression = "SET " + ", ".join(assignments) + " ADD version :one"
-    if removals:
-        expression += " REMOVE " + ", ".join(removals)
+    expression = change_expression({**set_values, WRITE_TOKEN: token}, remove, names, values)
     condition = (
         "attribute_exists(sk)"
-        + _version_condition(expected_versions, values)
-        + _values_condition(expected_values or {}, names, values)
+        + version_condition(expected_versions, values)
+        + values_condition(expected_values or {}, names, values)
     )
     try:
         response = dynamodb().update_item(
@@ -168,65 +214,141 @@ def update(
         )
     except ClientError as error:
         if error_code(error) == "ConditionalCheckFailedException":
-            if error.response.get("Item"):
-                raise Conflict("The lead changed while it was being updated.") from error
-            raise lead_not_found() from error
+            return _own_write_or_conflict(error.response.get("Item"), token, error)
         raise ServiceUnavailable() from error
     except BotoCoreError as error:
         raise ServiceUnavailable() from error
     return to_lead(response["Attributes"])
 
 
-def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
-    """Delete the lead and uncount it, atomically. lead_not_found if it is not the tenant's;
-    Conflict if it is no longer at one of ``expected_versions`` (when given)."""
-    values: dict[str, Any] = {}
-    delete_item: dict[str, Any] = {
-        "TableName": get_settings().leads_table,
-        "Key": lead_key(tenant, lead_id),
-        "ConditionExpression": "attribute_exists(sk)"
-        + _version_condition(expected_versions, values),
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+def _own_write_or_conflict(item: Any, token: str, error: Exception) -> dict[str, Any]:
+    """After a failed condition: the lead as this write left it, if the item found carries
+    this write's token (a retry of a write that had applied); else Conflict, or
+    lead_not_found when there is no lead."""
+    if not item:
+        raise lead_not_found() from error
+    if item.get(WRITE_TOKEN, {}).get("S") == token:
+        return to_lead(item)
+    raise Conflict("The lead changed while it was being updated.") from error
+
+
+def update_filed(
+    tenant: Tenant,
+    current: dict[str, Any],
+    set_values: dict[str, Any],
+    remove: list[str],
+    unique_email: bool = False,
+) -> dict[str, Any]:
+    """Change the lead read as ``current`` and move its counts and index entries with it, in
+    one transaction, only while it is still at the version read (else Conflict). With
+    ``unique_email``, a new email only while no other lead has it (else Duplicate). Answers
+    the lead as stored afterwards."""
+    after = {name: value for name, value in {**current, **set_values}.items()}
+    for name in remove:
+        after.pop(name, None)
+    after["version"] = current["version"] + 1
+    old_index = filing.index_attributes(tenant, current)
+    new_index = filing.index_attributes(tenant, after)
+    token = uuid.uuid4().hex
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {":one": {"N": "1"}, ":read": {"N": str(current["version"])}}
+    changed_index = {a: v for a, v in new_index.items() if old_index.get(a) != v}
+    expression = change_expression(
+        {**set_values, **changed_index, WRITE_TOKEN: token},
+        [*remove, *(a for a in old_index if a not in new_index)],
+        names,
+        values,
+    )
+    update_lead = {
+        "Update": {
+            "TableName": get_settings().leads_table,
+            "Key": lead_key(tenant, current["id"]),
+            "UpdateExpression": expression,
+            # Filed as read, too: it is a filed lead's counts that move.
+            "ConditionExpression": "attribute_exists(sk) AND version = :read AND #filed = :one",
+            "ExpressionAttributeNames": {**names, "#filed": FILED},
+            "ExpressionAttributeValues": values,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
     }
-    if values:
-        delete_item["ExpressionAttributeValues"] = values
+    guard = None
+    if unique_email and filing.email_guard(after) != filing.email_guard(current):
+        guard = filing.email_guard(after)
+
+    def actions() -> list[dict[str, Any]]:
+        shard = counters.random_shard()
+        changes = Tally()
+        filing.count_filed(changes, current, -1, shard)
+        filing.count_filed(changes, after, +1, shard)
+        return [update_lead, *changes.actions(tenant, guard)]
+
     try:
-        transact(lambda: [{"Delete": delete_item}, counted(tenant, -1)])
+        transact(actions)
     except ClientError as error:
         if condition_failed_at(error, 0):
-            if expected_versions and (cancellation_item(error, 0) or get(tenant, lead_id)):
-                raise Conflict("The lead has changed since that version.") from error
+            return _own_write_or_conflict(cancellation_item(error, 0), token, error)
+        if guard is not None and _guard_failed(error):
+            raise lead_duplicate(None) from error
+        raise ServiceUnavailable() from error
+    except BotoCoreError as error:
+        raise ServiceUnavailable() from error
+    return after
+
+
+def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
+    """Delete the lead and uncount it everywhere, atomically: read it, then delete it while it
+    is still at the version read, taking it off the counts of what was read (again after a
+    concurrent change). lead_not_found if it is not the tenant's; Conflict if it is no longer
+    at one of ``expected_versions`` (when given), or keeps changing."""
+    for _ in range(DELETE_ATTEMPTS):
+        current = get(tenant, lead_id)
+        if current is None:
+            raise lead_not_found()
+        if expected_versions and current["version"] not in expected_versions:
+            raise Conflict("The lead has changed since that version.")
+        try:
+            _delete_read(tenant, current)
+            return
+        except Conflict:
+            continue
+    raise lead_busy()
+
+
+def _delete_read(tenant: Tenant, current: dict[str, Any]) -> None:
+    # Filed or not as read: the backfill files a lead without changing its version.
+    values = {":read": {"N": str(current["version"])}}
+    if current.get(FILED):
+        filed = "#filed = :one"
+        values[":one"] = {"N": "1"}
+    else:
+        filed = "attribute_not_exists(#filed)"
+    delete_item = {
+        "TableName": get_settings().leads_table,
+        "Key": lead_key(tenant, current["id"]),
+        "ConditionExpression": f"attribute_exists(sk) AND version = :read AND {filed}",
+        "ExpressionAttributeNames": {"#filed": FILED},
+        "ExpressionAttributeValues": values,
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+
+    def actions() -> list[dict[str, Any]]:
+        shard = counters.random_shard()
+        changes = Tally()
+        changes.count(counters.TOTAL, shard, -1)
+        if current.get(FILED):
+            filing.count_filed(changes, current, -1, shard)
+        return [{"Delete": delete_item}, *changes.actions(tenant)]
+
+    try:
+        transact(actions)
+    except ClientError as error:
+        if condition_failed_at(error, 0):
+            if cancellation_item(error, 0):
+                raise Conflict("The lead changed while it was being deleted.") from error
             raise lead_not_found() from error
         raise ServiceUnavailable() from error
     except BotoCoreError as error:
         raise ServiceUnavailable() from error
-
-
-def _version_condition(expected_versions: tuple[int, ...], values: dict[str, Any]) -> str:
-    """' AND version IN (...)' for optimistic concurrency, adding its values; '' for none."""
-    if not expected_versions:
-        return ""
-    names = []
-    for index, version in enumerate(expected_versions):
-        values[f":v{index}"] = {"N": str(version)}
-        names.append(f":v{index}")
-    return f" AND version IN ({', '.join(names)})"
-
-
-def _values_condition(
-    expected: dict[str, Any], names: dict[str, str], values: dict[str, Any]
-) -> str:
-    """' AND #e0 = :e0 AND attribute_not_exists(#e1) ...' for a change computed from these
-    attribute values (None: absent), adding its names and values; '' for none."""
-    parts = []
-    for index, (name, value) in enumerate(expected.items()):
-        names[f"#e{index}"] = name
-        if value is None:
-            parts.append(f"attribute_not_exists(#e{index})")
-        else:
-            values[f":e{index}"] = to_attribute(value)
-            parts.append(f"#e{index} = :e{index}")
-    return "".join(f" AND {part}" for part in parts)
 
 
 def count(tenant: Tenant) -> int:
@@ -235,111 +357,3 @@ def count(tenant: Tenant) -> int:
         return counters.total(tenant)
     except (ClientError, BotoCoreError) as error:
         raise ServiceUnavailable() from error
-
-
-def page(
-    tenant: Tenant,
-    limit: int,
-    *,
-    offset: int = 0,
-    after: str | None = None,
-    before: str | None = None,
-) -> tuple[list[dict[str, Any]], bool, int]:
-    """Leads newest first: (the page, whether more follow it, the tenant's total).
-
-    ``after`` / ``before`` are cursors from ``cursor_of``: the page starts just after (older
-    than) or ends just before (newer than) that lead, and ``has_more`` then says whether more
-    leads lie beyond the page in the same direction. Reads ``offset + limit + 1`` index entries
-    (``limit + 1`` with a cursor), the page's items and the count shards, never the whole
-    tenant. The list is eventually consistent, like the index it reads.
-    """
-    try:
-        total: int | None = None
-        if offset > 0:
-            # Past the end, the count alone answers.
-            total = counters.total(tenant)
-            if offset >= total:
-                return [], False, total
-        if before is not None:
-            entries = _index_entries(tenant, limit + 1, newest_first=False, beyond=before)
-            window = entries[:limit][::-1]
-        else:
-            entries = _index_entries(tenant, offset + limit + 1, newest_first=True, beyond=after)
-            window = entries[offset : offset + limit]
-        has_more = len(entries) > offset + limit
-        page_keys = [{"tenant": entry["tenant"], "sk": entry["sk"]} for entry in window]
-        items = batch_get(page_keys)
-        if total is None:
-            total = counters.total(tenant)
-    except (ClientError, BotoCoreError) as error:
-        raise ServiceUnavailable() from error
-    return [to_lead(item) for item in items], has_more, total
-
-
-def cursor_of(tenant: Tenant, lead_id: str) -> str | None:
-    """The index position of the tenant's lead, or None if the tenant has no such lead."""
-    try:
-        response = dynamodb().get_item(
-            TableName=get_settings().leads_table,
-            Key=lead_key(tenant, lead_id),
-            ProjectionExpression="created_key",
-        )
-    except (ClientError, BotoCoreError) as error:
-        raise ServiceUnavailable() from error
-    item = response.get("Item")
-    return item["created_key"]["S"] if item else None
-
-
-def _index_entries(
-    tenant: Tenant, wanted: int, *, newest_first: bool, beyond: str | None
-) -> list[dict[str, Any]]:
-    """Up to ``wanted`` index entries of the tenant, from the newest (or the oldest), or from
-    just beyond the cursor ``beyond`` in that direction."""
-    condition = "tenant = :tenant"
-    values = {":tenant": {"S": tenant.partition}}
-    if beyond is not None:
-        condition += f" AND created_key {'<' if newest_first else '>'} :cursor"
-        values[":cursor"] = {"S": beyond}
-    entries: list[dict[str, Any]] = []
-    request: dict[str, Any] = {
-        "TableName": get_settings().leads_table,
-        "IndexName": CREATED_INDEX,
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": values,
-        "ScanIndexForward": not newest_first,
-    }
-    while len(entries) < wanted:
-        request["Limit"] = wanted - len(entries)
-        response = dynamodb().query(**request)
-        entries.extend(response.get("Items", []))
-        if "LastEvaluatedKey" not in response:
-            break
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-    return entries
-
-
-def batch_get(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items for ``keys`` in the same order (missing ones dropped), in as few BatchGetItem
-    calls as DynamoDB allows (100 keys each), retrying only what DynamoDB left unprocessed."""
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(keys), _BATCH_MAX_KEYS):
-        found.update(_batch_get_chunk(keys[start : start + _BATCH_MAX_KEYS]))
-    return [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
-
-
-def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    table = get_settings().leads_table
-    found: dict[str, dict[str, Any]] = {}
-    pending = keys
-    for attempt in range(_BATCH_ATTEMPTS):
-        if not pending:
-            return found
-        if attempt:
-            time.sleep(0.05 * 2**attempt)
-        response = dynamodb().batch_get_item(RequestItems={table: {"Keys": pending}})
-        for item in response.get("Responses", {}).get(table, []):
-            found[item["sk"]["S"]] = item
-        pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-    if pending:
-        raise ServiceUnavailable()
-    return found

@@ -20,8 +20,13 @@ class Answer(NamedTuple):
 
 
 def lead_answer(status: int, result: VersionedLead) -> Answer:
-    """A Lead, with the ETag that PATCH and DELETE accept in If-Match."""
-    return Answer(status, result.lead, {"ETag": etag(result.version)})
+    """A Lead, with the ETag that PATCH and DELETE accept in If-Match; with
+    ``Idempotent-Replayed: true`` when it is the answer remembered for an earlier request with
+    the same Idempotency-Key (as a batch's)."""
+    headers = {"ETag": etag(result.version)}
+    if result.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Answer(status, result.lead, headers)
 
 
 def batch_answer(result: Any, request_id: str | None) -> Answer:
@@ -40,9 +45,15 @@ def batch_answer(result: Any, request_id: str | None) -> Answer:
 
 
 def error_body(
-    type_: str, code: str, message: str, param: str | None, request_id: str | None
+    type_: str,
+    code: str,
+    message: str,
+    param: str | None,
+    request_id: str | None,
+    details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The API's one error shape; template.yaml's gateway responses use it too."""
+    """The API's one error shape; template.yaml's gateway responses use it too. ``details``:
+    what some errors add (a lead_duplicate names the lead that has the email)."""
     return {
         "error": {
             "type": type_,
@@ -50,6 +61,7 @@ def error_body(
             "message": message,
             "param": param,
             "request_id": request_id,
+            **(details or {}),
         }
     }
 

@@ -59,7 +59,14 @@ def api_operation(operation: Operation) -> Callable[[dict[str, Any], Any], dict[
             retry_after = getattr(error, "retry_after", None)
             answer = Answer(
                 error.status,
-                error_body(error.type, error.code, error.message, error.param, request.request_id),
+                error_body(
+                    error.type,
+                    error.code,
+                    error.message,
+                    error.param,
+                    request.request_id,
+                    getattr(error, "details", None),
+                ),
                 {"Retry-After": str(retry_after)} if retry_after else {},
             )
         except Exception:

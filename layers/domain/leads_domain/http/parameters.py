@@ -8,10 +8,15 @@ place.
 import re
 
 from leads_domain.errors import InvalidRequest
+from leads_domain.filters import EMAIL
+from leads_domain.http.filter_parameters import FILTER_PARAMETERS
 from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 CURSORS = ("starting_after", "ending_before")
-LIST_PARAMETERS = ("limit", "offset", *CURSORS)
+LIST_PARAMETERS = ("limit", "offset", *CURSORS, *FILTER_PARAMETERS)
+# ?unique=email_id on a create or a change: only if no other lead has the email.
+UNIQUE = "unique"
+UNIQUE_FIELDS = (EMAIL,)
 # Digits allowed in limit/offset: any larger number is nonsense, not a slow query.
 MAX_DIGITS = 9
 
@@ -63,6 +68,26 @@ def idempotency_key(header: str | None) -> str | None:
             param="Idempotency-Key",
         )
     return header
+
+
+def no_parameters(query: dict[str, str], allowed: tuple[str, ...] = ()) -> None:
+    """Refuse any query parameter but ``allowed``, so that a misspelt one never goes unnoticed."""
+    for name in query:
+        if name not in allowed:
+            raise InvalidRequest(
+                f"Unknown query parameter '{name}'.", param=name, code="parameter_unknown"
+            )
+
+
+def unique_email(query: dict[str, str]) -> bool:
+    """Whether a create or change asks for a unique email (``?unique=email_id``); any other
+    query parameter is refused."""
+    no_parameters(query, (UNIQUE,))
+    if UNIQUE not in query:
+        return False
+    if query[UNIQUE] not in UNIQUE_FIELDS:
+        raise InvalidRequest(f"'{UNIQUE}' must be {UNIQUE_FIELDS[0]}.", param=UNIQUE)
+    return True
 
 
 def page_request(query: dict[str, str]) -> PageRequest:

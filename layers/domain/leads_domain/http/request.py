@@ -32,7 +32,11 @@ class Request:
     @property
     def path_id(self) -> str:
         # API Gateway's decoded {id}.
-        return (self.event.get("pathParameters") or {}).get("id", "")
+        return self.path_parameter("id")
+
+    def path_parameter(self, name: str) -> str:
+        """A path parameter, as API Gateway decoded it."""
+        return str((self.event.get("pathParameters") or {}).get(name, ""))
 
     @property
     def path(self) -> str:

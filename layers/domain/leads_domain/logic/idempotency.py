@@ -17,14 +17,22 @@ from leads_domain.tenancy import Tenant
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
 # Set on an answer that was remembered rather than computed now (Stripe's Idempotent-Replayed).
 REPLAYED = "replayed"
+UNIQUE = "unique"
 
 Work = Callable[..., dict[str, Any]]
 
 
-def request_of(tenant: Tenant, key: str, payload: Any) -> dict[str, Any]:
+def request_of(tenant: Tenant, key: str, payload: Any, unique: bool = False) -> dict[str, Any]:
     """What identifies one idempotent request: its tenant and key; ``payload`` is what must
-    be the same on every retry."""
-    return {"tenant": [tenant.account, tenant.mode], "key": key, "fields": payload}
+    be the same on every retry, and so must ``unique`` (a create's ?unique=email_id)."""
+    request = {"tenant": [tenant.account, tenant.mode], "key": key, "fields": payload}
+    if unique:
+        request[UNIQUE] = True
+    return request
+
+
+def unique_of(request: dict[str, Any]) -> bool:
+    return bool(request.get(UNIQUE))
 
 
 def tenant_of(request: dict[str, Any]) -> Tenant:
@@ -35,6 +43,8 @@ def seed_of(request: dict[str, Any]) -> str:
     """A text that only this request (tenant, key and payload) has: for ids that every attempt
     must share, so that an attempt that finds its work done cannot do it a second time."""
     identity = {name: request[name] for name in ("tenant", "key", "fields")}
+    if unique_of(request):
+        identity[UNIQUE] = True
     return json.dumps(identity, sort_keys=True, separators=(",", ":"))
 
 
@@ -105,7 +115,9 @@ def _config() -> Any:
     # what is validated: the same key with another body is refused.
     return IdempotencyConfig(
         event_key_jmespath="[tenant, key]",
-        payload_validation_jmespath="fields",
+        # A request with ?unique=email_id validates both; one without, as before it existed
+        # (so that a key used before this changed still validates the same).
+        payload_validation_jmespath=f"{UNIQUE} && [fields, {UNIQUE}] || fields",
         expires_after_seconds=IDEMPOTENCY_SECONDS,
         hash_function="sha256",
         # Called only for answers read from the store: marks them as replays.

@@ -7,7 +7,7 @@ and the caller's tenant; data access stores and reads under that tenant only.
 from typing import Any
 
 from leads_domain import ids
-from leads_domain.data import leads_table
+from leads_domain.data import lead_pages, leads_table, totals
 from leads_domain.errors import (
     Conflict,
     InvalidRequest,
@@ -15,7 +15,8 @@ from leads_domain.errors import (
     lead_changed,
     lead_not_found,
 )
-from leads_domain.logic import idempotency
+from leads_domain.filters import EVERY_LEAD, FILTER_FIELDS, LeadFilter
+from leads_domain.logic import duplicates, idempotency
 from leads_domain.logic.rules import (
     NAME_SOURCES,
     VersionedLead,
@@ -30,8 +31,8 @@ from leads_domain.logic.rules import (
 from leads_domain.paging import PageRequest
 from leads_domain.tenancy import Tenant
 
-# How often an update that re-derives lead_name retries after a concurrent change to the
-# name fields it read (each lost race means another request's change went in).
+# How often an update that reads the lead first retries after a concurrent change to what it
+# read (each lost race means another request's change went in).
 UPDATE_ATTEMPTS = 5
 CREATE_OPERATION = "leads.create"
 
@@ -41,22 +42,28 @@ def create_lead(
     sent: dict[str, Any],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
+    unique_email: bool = False,
 ) -> VersionedLead:
     """Create a lead from validated fields (invalid requests are answered before this, never
     remembered). With an Idempotency-Key, a retry of the same request answers the first
-    answer and creates nothing; the same key with another body is an IdempotencyError."""
+    answer and creates nothing; the same key with another body is an IdempotencyError. With
+    ``unique_email``, only if no lead of the tenant has the email (else Duplicate)."""
+    if unique_email:
+        totals.require_filed(tenant)
     if idempotency_key is None:
-        return _insert(tenant, new_lead(ids.new_lead_id(), sent))
-    request = idempotency.request_of(tenant, idempotency_key, sent)
+        return insert(tenant, new_lead(ids.new_lead_id(), sent), unique_email=unique_email)
+    request = idempotency.request_of(tenant, idempotency_key, sent, unique=unique_email)
     answer = idempotency.run_once(CREATE_OPERATION, request, _create_once, lambda_context)
-    return VersionedLead(answer["lead"], _answered_version(answer))
+    return VersionedLead(answer["lead"], _answered_version(answer), idempotency.replayed(answer))
 
 
 def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     # Every attempt of one idempotent create makes the same lead id: an attempt that finds
     # its lead already stored answers that lead instead of making a second one.
     lead_id = ids.derived_id("lead_", idempotency.seed_of(request))
-    result = _insert(idempotency.tenant_of(request), new_lead(lead_id, request["fields"]), True)
+    lead = new_lead(lead_id, request["fields"])
+    tenant = idempotency.tenant_of(request)
+    result = insert(tenant, lead, True, idempotency.unique_of(request))
     return {"lead": result.lead, "version": result.version}
 
 
@@ -67,9 +74,12 @@ def _answered_version(answer: dict[str, Any]) -> int:
     return int(answer["etag"].strip('"').lstrip("v"))
 
 
-def _insert(tenant: Tenant, lead: dict[str, Any], retried: bool = False) -> VersionedLead:
+def insert(
+    tenant: Tenant, lead: dict[str, Any], retried: bool = False, unique_email: bool = False
+) -> VersionedLead:
+    """Store the new lead; ``retried``: an earlier attempt (same id) may have stored it."""
     try:
-        leads_table.insert(tenant, lead)
+        duplicates.refused(tenant, lead, lambda: leads_table.insert(tenant, lead, unique_email))
     except Conflict:
         # An earlier attempt of this idempotent create stored the lead, then failed to record
         # its answer: that lead is the answer.
@@ -87,18 +97,19 @@ def get_lead(tenant: Tenant, lead_id: str) -> VersionedLead:
     return versioned(lead)
 
 
-def list_leads(tenant: Tenant, page: PageRequest) -> dict[str, Any]:
-    """A page of the tenant's leads, newest first, by offset or by cursor (Stripe's
-    ``starting_after`` / ``ending_before``, which cost O(limit) at any depth)."""
+def list_leads(tenant: Tenant, page: PageRequest, where: LeadFilter = EVERY_LEAD) -> dict[str, Any]:
+    """A page of the tenant's leads matching ``where``, newest first, by offset or by cursor
+    (Stripe's ``starting_after`` / ``ending_before``, which cost O(limit) at any depth), and
+    the exact number that match."""
     after = before = None
     if page.cursor:
         name, lead_id = page.cursor
-        position = leads_table.cursor_of(tenant, lead_id) if ids.is_lead_id(lead_id) else None
+        position = lead_pages.cursor_of(tenant, lead_id) if ids.is_lead_id(lead_id) else None
         if position is None:
             raise InvalidRequest(f"'{name}' names no lead of yours.", param=name)
         after, before = (position, None) if name == "starting_after" else (None, position)
-    leads, has_more, total = leads_table.page(
-        tenant, page.limit, offset=page.offset, after=after, before=before
+    leads, has_more, total = lead_pages.page(
+        tenant, page.limit, offset=page.offset, after=after, before=before, where=where
     )
     return {"data": [present(lead) for lead in leads], "has_more": has_more, "total": total}
 
@@ -108,16 +119,20 @@ def update_lead(
     lead_id: str,
     sent: dict[str, Any],
     expected: tuple[int, ...] | None = None,
+    unique_email: bool = False,
 ) -> VersionedLead:
     """Set only the validated fields sent; null clears a field, or restores its default. With
-    ``expected`` versions (If-Match), only if the lead is still at one of them."""
+    ``expected`` versions (If-Match), only if the lead is still at one of them. With
+    ``unique_email``, a new email only if no other lead of the tenant has it."""
     if not ids.is_lead_id(lead_id):
         raise lead_not_found()
+    if unique_email:
+        totals.require_filed(tenant)
     wanted = changes(sent)
     # An If-Match that names no version can only fail, but a missing lead is still a 404:
-    # the read decides which.
-    if not sent or _may_need_derived_name(sent) or expected == ():
-        return _read_then_update(tenant, lead_id, wanted, expected)
+    # the read decides which. A change of what lists filter by moves counts: read it first.
+    if not sent or _reads_first(sent) or expected == ():
+        return _read_then_update(tenant, lead_id, wanted, expected, unique_email)
     try:
         return versioned(_apply(tenant, lead_id, wanted, expected or ()))
     except Conflict:
@@ -129,9 +144,10 @@ def _read_then_update(
     lead_id: str,
     wanted: dict[str, Any],
     expected: tuple[int, ...] | None,
+    unique_email: bool,
 ) -> VersionedLead:
-    """For changes that depend on what is stored (a lead_name to derive, or none at all):
-    read, decide, and write only while the lead still holds the name fields the decision
+    """For changes that depend on what is stored (a lead_name to derive, counts to move, or
+    nothing at all): read, decide, and write only while the lead still holds what the decision
     read, so that two concurrent changes of different name fields end with the name of both.
     A change of other fields in between does not conflict; with If-Match, any change does."""
     for _ in range(UPDATE_ATTEMPTS):
@@ -142,32 +158,60 @@ def _read_then_update(
             raise lead_changed()
         if not wanted:
             return versioned(current)
-        change = with_derived_name(current, wanted)
         try:
-            return versioned(_apply(tenant, lead_id, change, expected or (), name_basis(current)))
+            return change_read(tenant, current, wanted, expected or (), unique_email)
         except Conflict:
             if expected is not None:
                 raise lead_changed() from None
     raise lead_busy()
 
 
-def _may_need_derived_name(sent: dict[str, Any]) -> bool:
+def change_read(
+    tenant: Tenant,
+    current: dict[str, Any],
+    wanted: dict[str, Any],
+    expected: tuple[int, ...] = (),
+    unique_email: bool = False,
+) -> VersionedLead:
+    """One attempt to apply ``wanted`` (see ``changes``) to the lead read as ``current``: only
+    while it still holds the name fields and filter values read (Conflict otherwise)."""
+    change = with_derived_name(current, wanted)
+    set_values, remove = _split(change)
+    after = {**current, **set_values}
+    for name in remove:
+        after.pop(name, None)
+    if leads_table.moves_counts(current, after):
+        return versioned(
+            duplicates.refused(
+                tenant,
+                after,
+                lambda: leads_table.update_filed(tenant, current, set_values, remove, unique_email),
+            )
+        )
+    basis = {**name_basis(current), **leads_table.filed_basis(current)}
+    return versioned(leads_table.update(tenant, current["id"], set_values, remove, expected, basis))
+
+
+def _reads_first(sent: dict[str, Any]) -> bool:
+    if any(name in sent for name in FILTER_FIELDS):
+        return True
     if "lead_name" in sent:
         return sent["lead_name"] is None
     return any(name in sent for name in NAME_SOURCES)
 
 
-def _apply(
-    tenant: Tenant,
-    lead_id: str,
-    change: dict[str, Any],
-    expected: tuple[int, ...],
-    basis: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def _split(change: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(what to set, with updated_at now; what to remove)."""
     set_values = {name: value for name, value in change.items() if value is not None}
     set_values["updated_at"] = now()
-    remove = [name for name, value in change.items() if value is None]
-    return leads_table.update(tenant, lead_id, set_values, remove, expected, basis)
+    return set_values, [name for name, value in change.items() if value is None]
+
+
+def _apply(
+    tenant: Tenant, lead_id: str, change: dict[str, Any], expected: tuple[int, ...]
+) -> dict[str, Any]:
+    set_values, remove = _split(change)
+    return leads_table.update(tenant, lead_id, set_values, remove, expected)
 
 
 def delete_lead(
@@ -183,5 +227,7 @@ def delete_lead(
     try:
         leads_table.delete(tenant, lead_id, expected or ())
     except Conflict:
+        if expected is None:
+            raise
         raise lead_changed() from None
     return {"id": lead_id, "deleted": True}

@@ -15,6 +15,8 @@ class VersionedLead(NamedTuple):
 
     lead: dict[str, Any]
     version: int
+    # The answer remembered for an earlier request with the same Idempotency-Key.
+    replayed: bool = False
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:

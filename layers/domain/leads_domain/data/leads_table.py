@@ -196,8 +196,11 @@ def update(
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
     expression = change_expression({**set_values, WRITE_TOKEN: token}, remove, names, values)
+    # Not yet written by this very call: a botocore retry of an attempt that applied finds
+    # its own token and fails, instead of applying the change (and the version) twice.
+    names["#own"], values[":own"] = WRITE_TOKEN, {"S": token}
     condition = (
-        "attribute_exists(sk)"
+        "attribute_exists(sk) AND (attribute_not_exists(#own) OR #own <> :own)"
         + version_condition(expected_versions, values)
         + values_condition(expected_values or {}, names, values)
     )

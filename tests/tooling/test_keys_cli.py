@@ -1,6 +1,5 @@
 """`leads keys`: a key is printed once, listed without its secret, and revoked by id."""
 
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,23 +11,6 @@ from leads_domain.authentication import authenticate
 from leads_domain.data import keys_table
 from leads_domain.errors import Unauthorized
 from support.assertions import assert_recent
-
-
-@pytest.fixture
-def local_dynamodb(embedded_dynamodb, monkeypatch):
-    # `leads keys --endpoint-url` sets the endpoint and table names for the process; later
-    # tests must not inherit them.
-    for name in (
-        "AWS_ENDPOINT_URL_DYNAMODB",
-        "AWS_ENDPOINT_URL_API_GATEWAY",
-        "LEADS_TABLE_NAME",
-        "API_KEYS_TABLE_NAME",
-    ):
-        if name in os.environ:
-            monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
-        else:
-            monkeypatch.delenv(name, raising=False)
-    return embedded_dynamodb.endpoint
 
 
 def run(capsys, *argv):

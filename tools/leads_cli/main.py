@@ -1,5 +1,6 @@
 """The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys), `leads
-accounts ...` (usage plans) and `leads import FILE` (bulk import)."""
+accounts ...` (usage plans), `leads import FILE` (bulk import) and `leads backfill` (filing the
+leads stored before filtered lists)."""
 
 import argparse
 import os
@@ -9,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from leads_cli import accounts_command, keys_command, lead_import
+from leads_cli import accounts_command, backfill, keys_command, lead_import
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     keys_command.register(commands)
     accounts_command.register(commands)
     lead_import.register(commands)
+    backfill.register(commands)
 
     args = parser.parse_args(argv)
     from leads_cli import failures

@@ -88,7 +88,7 @@ def created_leads(tenant: Tenant, body: Any, count: int) -> RecordingClient:
 
 @dataclass(frozen=True)
 class Seeded:
-    counter_keys: list[dict[str, Any]]  # the count shards the seeded creates added to
+    counter_keys: list[dict[str, Any]]  # the count items the seeded creates added to
     lead_ids: list[str]
 
 
@@ -106,13 +106,27 @@ def seed_tenant(raw: Any, tenant: Tenant, count: int) -> Seeded:
         }
         while pending:
             pending = raw.batch_write_item(RequestItems=pending).get("UnprocessedItems")
-    # Every create adds 1 to one shard: make each shard's additions at once.
-    by_shard: dict[str, tuple[dict[str, Any], int]] = {}
+    # Every create adds to one shard of each count it is in (and to their time buckets): make
+    # each item's additions at once, one ADD per item.
+    added: dict[str, dict[str, int]] = {}
+    keys: dict[str, dict[str, Any]] = {}
     for change in counter_changes:
         sort_key = change["Key"]["sk"]["S"]
-        _, added = by_shard.get(sort_key, (change, 0))
-        delta = int(change["ExpressionAttributeValues"][":delta"]["N"])
-        by_shard[sort_key] = (change, added + delta)
-    for change, added in by_shard.values():
-        raw.update_item(**{**change, "ExpressionAttributeValues": {":delta": {"N": str(added)}}})
-    return Seeded([dict(change["Key"]) for change, _ in by_shard.values()], recorded.lead_ids)
+        keys[sort_key] = change["Key"]
+        names, values = change["ExpressionAttributeNames"], change["ExpressionAttributeValues"]
+        for placeholder, attribute in names.items():
+            item_added = added.setdefault(sort_key, {})
+            delta = int(values[":" + placeholder[1:]]["N"])
+            item_added[attribute] = item_added.get(attribute, 0) + delta
+    for sort_key, attributes in added.items():
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
+        raw.update_item(
+            TableName=counter_changes[0]["TableName"],
+            Key=keys[sort_key],
+            UpdateExpression="ADD " + ", ".join(f"#a{n} :a{n}" for n in range(len(names))),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={
+                f":a{n}": {"N": str(delta)} for n, delta in enumerate(attributes.values())
+            },
+        )
+    return Seeded([dict(key) for key in keys.values()], recorded.lead_ids)

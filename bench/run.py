@@ -19,6 +19,7 @@ from bench import (
     cold_start,
     database,
     environment,
+    filters,
     import_speed,
     package_size,
     report,
@@ -27,7 +28,7 @@ from bench import (
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 HISTORY = Path(__file__).parent / "HISTORY.md"
-SECTIONS = ("cold", "warm", "capacity", "size", "import")
+SECTIONS = ("cold", "warm", "capacity", "size", "import", "filters")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ def measure(mode: Mode, only: set[str]) -> list[report.Section]:
             sizes = ", ".join(f"{size:,}" for size in mode.tenant_sizes)
             progress(f"DynamoDB capacity (tenants of {sizes} leads)")
             sections.append(capacity.run(db, mode.tenant_sizes))
+        if "filters" in only:
+            progress(f"filters (a tenant of {mode.tenant_sizes[-1]:,} leads)")
+            sections.append(filters.run(db, mode.tenant_sizes[-1]))
     if "import" in only:
         progress(f"bulk import ({mode.import_rows:,} rows through leads serve)")
         sections.append(import_speed.run(mode.import_rows))

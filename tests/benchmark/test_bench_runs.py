@@ -23,6 +23,7 @@ SECTIONS = [
     "3. DynamoDB capacity",
     "4. Package size",
     "5. Bulk import",
+    "6. Filters",
 ]
 NUMBER = r"\d+(\.\d+)?"
 

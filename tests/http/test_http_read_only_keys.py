@@ -14,12 +14,17 @@ from support.reference import COLLECTION, ITEM
 
 pytestmark = pytest.mark.http
 
-WRITES = (("POST", COLLECTION), ("PATCH", ITEM), ("DELETE", ITEM))
+WRITES = (
+    ("POST", COLLECTION),
+    ("PATCH", ITEM),
+    ("DELETE", ITEM),
+    ("PUT", COLLECTION + "/by_email/ada%40example.com"),
+)
 READS = (("GET", COLLECTION), ("GET", ITEM))
 
 
 def send(client: LeadsClient, method: str, path: str, lead_id: str) -> requests.Response:
-    body = {"company_name": "Written"} if method in ("POST", "PATCH") else None
+    body = {"company_name": "Written"} if method in ("POST", "PATCH", "PUT") else None
     return client.request(method, path.format(id=lead_id), json=body)
 
 

@@ -1,6 +1,7 @@
 """The API as one key sees it, over HTTP: a small client for the routes, and helpers that
 assert success and answer the body."""
 
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,13 @@ class LeadsClient:
 
     def delete(self, lead_id: str, **kwargs: Any) -> requests.Response:
         return self.request("DELETE", f"{COLLECTION}/{lead_id}", **kwargs)
+
+    def put_by_email(self, email: str, body: Any = None, **kwargs: Any) -> requests.Response:
+        """PUT /api/crm/lead/by_email/{email}, the email percent-encoded."""
+        if body is not None:
+            kwargs["json"] = body
+        path = f"{COLLECTION}/by_email/{urllib.parse.quote(email, safe='')}"
+        return self.request("PUT", path, **kwargs)
 
     def get_list(self, params: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("GET", COLLECTION, params=params, **kwargs)

@@ -4,7 +4,8 @@
 from typing import Any
 
 from leads_domain.fields import TEXT_LENGTH
-from leads_domain.http.filter_parameters import COMBINATIONS, EXAMPLE_HOUR, LOWER_ENDS, UPPER_ENDS
+from leads_domain.filters import LOWER_ENDS, UPPER_ENDS
+from leads_domain.http.filter_parameters import COMBINATIONS, EXAMPLE_HOUR
 from leads_domain.http.parameters import UNIQUE, UNIQUE_FIELDS
 
 BY_EMAIL = "/api/crm/lead/by_email/{email}"

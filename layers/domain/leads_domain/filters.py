@@ -9,6 +9,10 @@ from dataclasses import dataclass
 # The fields a list can be filtered by, each served by an index of its own.
 FILTER_FIELDS = ("status", "lead_owner", "email_id")
 EMAIL = "email_id"
+# A creation-time range's ends (inclusive first), in Stripe's spelling.
+LOWER_ENDS = ("created_at[gte]", "created_at[gt]")
+UPPER_ENDS = ("created_at[lte]", "created_at[lt]")
+FILTER_PARAMETERS = (*FILTER_FIELDS, *LOWER_ENDS, *UPPER_ENDS)
 
 
 def normalized_email(email: str) -> str:

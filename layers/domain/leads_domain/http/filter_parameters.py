@@ -11,11 +11,16 @@ from datetime import datetime
 
 from leads_domain.errors import InvalidRequest
 from leads_domain.fields import TEXT_LENGTH
-from leads_domain.filters import EMAIL, FILTER_FIELDS, Bound, LeadFilter, normalized_email
+from leads_domain.filters import (
+    EMAIL,
+    FILTER_FIELDS,
+    LOWER_ENDS,
+    UPPER_ENDS,
+    Bound,
+    LeadFilter,
+    normalized_email,
+)
 
-LOWER_ENDS = ("created_at[gte]", "created_at[gt]")
-UPPER_ENDS = ("created_at[lte]", "created_at[lt]")
-FILTER_PARAMETERS = (*FILTER_FIELDS, *LOWER_ENDS, *UPPER_ENDS)
 COMBINATIONS = (
     "Filter by one of status, lead_owner and email_id, each alone or with a created_at range "
     "(created_at[gte] or [gt], created_at[lte] or [lt]), or by a created_at range alone."

@@ -8,8 +8,7 @@ place.
 import re
 
 from leads_domain.errors import InvalidRequest
-from leads_domain.filters import EMAIL
-from leads_domain.http.filter_parameters import FILTER_PARAMETERS
+from leads_domain.filters import EMAIL, FILTER_PARAMETERS
 from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 
 CURSORS = ("starting_after", "ending_before")

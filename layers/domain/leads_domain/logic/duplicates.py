@@ -5,7 +5,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from leads_domain.data import lead_pages
 from leads_domain.errors import Duplicate, lead_duplicate
 from leads_domain.filters import EMAIL
 from leads_domain.tenancy import Tenant
@@ -23,6 +22,9 @@ def refused[T](tenant: Tenant, lead: dict[str, Any], write: Callable[[], T]) -> 
         try:
             return write()
         except Duplicate:
+            # Imported here: the index is read only after a refusal, never at cold start.
+            from leads_domain.data import lead_pages
+
             holder = lead_pages.email_holder(tenant, str(lead[EMAIL]))
             if holder is not None:
                 raise lead_duplicate(holder) from None

@@ -7,7 +7,7 @@ and the caller's tenant; data access stores and reads under that tenant only.
 from typing import Any
 
 from leads_domain import ids
-from leads_domain.data import lead_pages, leads_table, totals
+from leads_domain.data import leads_table
 from leads_domain.errors import (
     Conflict,
     InvalidRequest,
@@ -49,7 +49,7 @@ def create_lead(
     answer and creates nothing; the same key with another body is an IdempotencyError. With
     ``unique_email``, only if no lead of the tenant has the email (else Duplicate)."""
     if unique_email:
-        totals.require_filed(tenant)
+        _require_filed(tenant)
     if idempotency_key is None:
         return insert(tenant, new_lead(ids.new_lead_id(), sent), unique_email=unique_email)
     request = idempotency.request_of(tenant, idempotency_key, sent, unique=unique_email)
@@ -90,6 +90,14 @@ def insert(
     return versioned({**lead, "version": leads_table.FIRST_VERSION})
 
 
+def _require_filed(tenant: Tenant) -> None:
+    # Imported here: only ?unique=email_id needs totals (and lead_indexes), which get, delete
+    # and most creates and updates then never import at cold start.
+    from leads_domain.data import totals
+
+    totals.require_filed(tenant)
+
+
 def get_lead(tenant: Tenant, lead_id: str) -> VersionedLead:
     lead = leads_table.get(tenant, lead_id) if ids.is_lead_id(lead_id) else None
     if lead is None:
@@ -101,6 +109,8 @@ def list_leads(tenant: Tenant, page: PageRequest, where: LeadFilter = EVERY_LEAD
     """A page of the tenant's leads matching ``where``, newest first, by offset or by cursor
     (Stripe's ``starting_after`` / ``ending_before``, which cost O(limit) at any depth), and
     the exact number that match."""
+    from leads_domain.data import lead_pages  # only lists read pages: off other cold starts
+
     after = before = None
     if page.cursor:
         name, lead_id = page.cursor
@@ -127,7 +137,7 @@ def update_lead(
     if not ids.is_lead_id(lead_id):
         raise lead_not_found()
     if unique_email:
-        totals.require_filed(tenant)
+        _require_filed(tenant)
     wanted = changes(sent)
     # An If-Match that names no version can only fail, but a missing lead is still a 404:
     # the read decides which. A change of what lists filter by moves counts: read it first.

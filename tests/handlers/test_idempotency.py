@@ -22,6 +22,9 @@ def test_a_retry_with_the_same_key_and_body_answers_the_first_answer(dynamodb, t
     assert first[0] == again[0] == 201
     assert first[1] == again[1] and first[2]["ETag"] == again[2]["ETag"]
     assert leads_table.count(tenant) == 1
+    # And the retry says it is a replay (Stripe's header), as a batch's retry does
+    assert first.header("Idempotent-Replayed") is None
+    assert again.header("Idempotent-Replayed") == "true"
 
 
 def test_the_same_key_with_another_body_is_an_idempotency_error(dynamodb, tenant):

@@ -3,64 +3,25 @@ attributes, no per-filter counts) are found by the filters and counted once it h
 then filtered lists refuse with 503 rather than answer a wrong total; running it again, or
 after changes and deletes of such leads, never counts a lead twice."""
 
-from typing import Any
-
 from leads_cli.backfill import backfill
 from leads_cli.main import main
 from leads_domain.data import clients
-from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 from support.assertions import assert_error
 from support.events import api_event
 from support.functions import Invocation, invoke
+from support.legacy import seed_legacy
 from support.reference import COLLECTION
 from support.stored import assert_filed, counted, lead_items
-
-
-def _legacy_lead(dynamodb: Any, tenant: Tenant, number: int, **fields: str) -> str:
-    """A lead as the code before filtered lists stored it: its item, counted on COUNTER."""
-    lead_id = f"lead_legacy{number:04d}"
-    created_at = f"2025-0{1 + number % 9}-1{number % 10}T0{number % 10}:15:00.000000Z"
-    item = {
-        "tenant": {"S": tenant.partition},
-        "sk": {"S": f"LEAD#{lead_id}"},
-        "created_key": {"S": f"{created_at}#{lead_id}"},
-        "created_at": {"S": created_at},
-        "updated_at": {"S": created_at},
-        "version": {"N": "1"},
-        **{name: {"S": value} for name, value in fields.items()},
-    }
-    dynamodb.put_item(TableName=get_settings().leads_table, Item=item)
-    dynamodb.update_item(
-        TableName=get_settings().leads_table,
-        Key={"tenant": {"S": tenant.partition}, "sk": {"S": "COUNTER"}},
-        UpdateExpression="ADD lead_count :one",
-        ExpressionAttributeValues={":one": {"N": "1"}},
-    )
-    return lead_id
 
 
 def _list(tenant: Tenant, **query: str) -> Invocation:
     return invoke("list_leads", api_event("GET", COLLECTION, tenant=tenant, query=dict(query)))
 
 
-def _seed(dynamodb: Any, tenant: Tenant) -> list[str]:
-    return [
-        _legacy_lead(
-            dynamodb,
-            tenant,
-            n,
-            status="Open" if n % 2 else "Lead",
-            lead_owner="ana@example.com",
-            **({"email_id": f" User{n}@Example.com"} if n % 3 else {}),
-        )
-        for n in range(12)
-    ]
-
-
 def test_leads_stored_before_filters_are_found_and_counted_after_the_backfill(dynamodb, tenant):
     # Given a tenant whose leads were stored before filtered lists, and one created since
-    old = _seed(dynamodb, tenant)
+    old = seed_legacy(dynamodb, tenant)
     new = invoke(
         "create_lead", api_event("POST", COLLECTION, tenant=tenant, body={"status": "Open"})
     ).body["id"]
@@ -124,7 +85,7 @@ def test_leads_stored_before_filters_are_found_and_counted_after_the_backfill(dy
 def test_the_backfill_command_files_a_local_table(local_dynamodb, capsys):
     dynamodb = clients.dynamodb()
     tenant = Tenant("acct_backfill", "test")
-    _seed(dynamodb, tenant)
+    seed_legacy(dynamodb, tenant)
 
     code = main(["backfill", "--endpoint-url", local_dynamodb, "--segments", "2"])
 

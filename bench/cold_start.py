@@ -209,8 +209,11 @@ def subjects(build: Build, endpoint: str, trace_port: int, reseed: Callable[[], 
                 EVENTS / f"{name}.json",
                 lambda_environment(name, folder, endpoint, trace_port),
                 expected_answer(name),
-                # get, update and delete need the example lead (again, after a delete).
-                reseed if name in ("get_lead", "update_lead", "delete_lead") else None,
+                # get, update, delete and the upsert need the example lead (again, after a
+                # delete).
+                reseed
+                if name in ("get_lead", "update_lead", "delete_lead", "upsert_lead")
+                else None,
             )
         )
     return found

@@ -125,6 +125,13 @@ COLLECTION = "/api/crm/lead"
 BATCH = "/api/crm/lead/batch"
 BATCH_LIMIT = 100
 PAGING_PARAMETERS = ("offset", "starting_after", "ending_before")
+# Filters: at most one of each group (listLeads' description says which combinations work).
+FILTER_GROUPS = (
+    ("status", "lead_owner", "email_id"),
+    ("created_at[gte]", "created_at[gt]"),
+    ("created_at[lte]", "created_at[lt]"),
+)
+IDEMPOTENT_OPERATIONS = ("createLead", "createLeadsBatch", "upsertLeadByEmail")
 CURSORS = ("starting_after", "ending_before")
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
@@ -146,9 +153,11 @@ def _error(response: Any) -> dict[str, Any]:
 
 
 def _sent_body(case: schemathesis.Case) -> str:
-    """The body as the API compares it for Idempotency-Key: its JSON, canonically."""
+    """What the API compares for Idempotency-Key, canonically: the body, and what else makes
+    the request (an upsert's email, a create's ?unique=email_id)."""
     body = case.body if isinstance(case.body, dict) else {}
-    return json.dumps(body, sort_keys=True)
+    unique = (case.query or {}).get("unique")
+    return json.dumps([body, case.path_parameters or {}, unique], sort_keys=True)
 
 
 def _idempotency_key(response: Any) -> str | None:
@@ -193,14 +202,26 @@ def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
     if response.status_code != 400:
         return False
     # The same Idempotency-Key with another body (the creates' descriptions; Stripe's rule).
-    if operation in ("createLead", "createLeadsBatch") and error.get("type") == (
-        "idempotency_error"
-    ):
+    if operation in IDEMPOTENT_OPERATIONS and error.get("type") == "idempotency_error":
         return _reused_with_another_body(response, case)
+    # An email (a filter's or an upsert's) of white space only is blank: refused by name.
+    if error.get("param") in ("email", "email_id") and "must not be blank" in error["message"]:
+        return True
+    # An upsert's body email_id must be the path's email (upsertLeadByEmail's description).
+    if operation == "upsertLeadByEmail" and error.get("param") == "email_id":
+        sent = case.body.get("email_id") if isinstance(case.body, dict) else None
+        path_email = str((case.path_parameters or {}).get("email", ""))
+        return sent is None or str(sent).strip().casefold() != path_email.strip().casefold()
+    query = parse_qs(urlsplit(response.request.url).query, keep_blank_values=True)
+    # Filters the indexes cannot serve together, and a day the calendar does not have (the
+    # pattern takes 2026-02-30): listLeads' description.
+    if operation == "listLeads" and any(error.get("param") in group for group in FILTER_GROUPS):
+        if "cannot be combined" in error.get("message", ""):
+            return any(sum(name in query for name in group) > 1 for group in FILTER_GROUPS)
+        return "must be a time in ISO 8601 UTC" in error.get("message", "")
     # "At most one of offset, starting_after and ending_before", and a cursor is "a lead id of
     # the caller's" (listLeads' description and parameters).
     if operation == "listLeads" and error.get("param") in PAGING_PARAMETERS:
-        query = parse_qs(urlsplit(response.request.url).query, keep_blank_values=True)
         if sum(name in query for name in PAGING_PARAMETERS) > 1:
             return "cannot be combined" in error.get("message", "")
         name = error["param"]
@@ -291,17 +312,20 @@ def undeclared_method_is_route_not_found(
 def _created_a_lead(case: schemathesis.Case, response: Any) -> bool:
     """Whether this answer created a lead, rather than replayed a create: the first 201 for an
     Idempotency-Key is what every retry with that key and body must answer."""
-    if case.operation.method.upper() != "POST" or response.status_code != 201:
+    upsert = case.operation.method.upper() == "PUT"
+    if case.operation.method.upper() not in ("POST", "PUT") or response.status_code not in (
+        (200, 201) if upsert else (201,)
+    ):
         return False
     key = _idempotency_key(response)
     if key is None:
-        return True
+        return response.status_code == 201
     scope = _scope(response, case)
     body, lead_id = _sent_body(case), response.json()["id"]
     first = _IDEMPOTENT_CREATES.get(scope)
     if first is None:
         _IDEMPOTENT_CREATES[scope] = (body, lead_id)
-        return True
+        return response.status_code == 201
     assert first[0] == body, f"{IDEMPOTENCY_KEY} reused with another body, and a 201"
     assert first[1] == lead_id, f"a retry with {IDEMPOTENCY_KEY} made a second lead"
     return False
@@ -439,7 +463,8 @@ def test_stateful_create_get_update_delete_through_links(
             super().after_call(response, case)
             method = case.operation.method.upper()
             answers[f"{method} {response.status_code}"] += 1
-            if method == "POST" and response.status_code == 201:
+            # A create, or an upsert that created (201; its 200 updates a lead already there).
+            if method in ("POST", "PUT") and response.status_code == 201:
                 created.add(response.json()["id"])
             match = LEAD_PATH.search(urlsplit(response.request.url).path)
             if match and match.group(1) in created and response.status_code == 200:

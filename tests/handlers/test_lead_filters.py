@@ -247,3 +247,14 @@ def test_a_filtered_list_of_a_tenant_without_leads_is_empty(tenant: Tenant) -> N
     assert assert_json(
         invoke("list_leads", api_event("GET", COLLECTION, tenant=tenant, query={"status": "Open"}))
     ) == {"data": [], "has_more": False, "total": 0}
+
+
+def test_a_range_from_before_year_1000_is_answered_not_a_500(tenant: Tenant) -> None:
+    _create(tenant, lead_owner="ana@example.com")
+    for query in (
+        {"created_at[lte]": "0736-10-30T23:00:00+00:00", "lead_owner": "ana@example.com"},
+        {"created_at[gte]": "0736-10-30T23:00:00Z"},
+    ):
+        page = _list(tenant, **query)
+        expected = 1 if "created_at[gte]" in query else 0
+        assert (len(page["data"]), page["total"]) == (expected, expected), query

@@ -117,3 +117,12 @@ def test_unique_is_email_id_or_nothing_and_writes_take_no_other_parameter():
         assert (raised.value.param, raised.value.code) == (param, code)
     with pytest.raises(InvalidRequest):
         no_parameters({"unique": "email_id"})
+
+
+def test_a_year_before_1000_keeps_the_fixed_width_timestamps_are_compared_in():
+    # The fuzzer's find: strftime's %Y wrote year 736 as "736", and the count read failed (500)
+    found = lead_filter({"created_at[lte]": "0736-10-30T23:00:00+00:00"})
+    assert found.until == Bound("0736-10-30T23:00:00.000000Z", inclusive=True)
+    assert lead_filter({"created_at[gte]": "0001-01-01"}).since == Bound(
+        "0001-01-01T00:00:00.000000Z", inclusive=True
+    )

@@ -86,4 +86,6 @@ def whole_hour(name: str, text: str) -> str:
             "the hour, so a range between whole hours is counted exactly.",
             param=name,
         )
-    return instant.strftime("%Y-%m-%dT%H:00:00.000000Z")
+    # Not strftime: its %Y leaves years before 1000 unpadded ("736-..."), off the fixed width
+    # that timestamps sort and are counted by.
+    return f"{instant:%Y}".zfill(4) + f"{instant:-%m-%dT%H}:00:00.000000Z"

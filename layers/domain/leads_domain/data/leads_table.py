@@ -22,6 +22,7 @@ from leads_domain.data.attributes import from_item, to_attribute, to_item
 from leads_domain.data.clients import dynamodb, error_code
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
 from leads_domain.errors import Conflict, ServiceUnavailable, lead_not_found
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
@@ -30,6 +31,10 @@ FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
 COUNTER_SK = "COUNTER"
 _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
+# The request that made the item's latest change (never part of the Lead): what the DynamoDB
+# stream hands the events publisher as the event's request.id and request.idempotency_key.
+REQUEST_ID = "request_id"
+IDEMPOTENCY_KEY = "idempotency_key"
 # BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
 _BATCH_ATTEMPTS = 4
 _BATCH_MAX_KEYS = 100
@@ -64,10 +69,12 @@ def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": lead_id, **values}
 
 
-def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
-    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
+def insert(tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin = NO_ORIGIN) -> None:
+    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields;
+    ``origin`` the request that creates it."""
     item = to_item(lead)
     del item["id"]
+    item.update(to_item({REQUEST_ID: origin.request_id, IDEMPOTENCY_KEY: origin.idempotency_key}))
     item.update(_lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
     item["version"] = {"N": str(FIRST_VERSION)}
@@ -112,9 +119,16 @@ def update(
     set_values: dict[str, Any],
     remove: list[str],
     expected_versions: tuple[int, ...] = (),
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> dict[str, Any]:
     """Apply the change if the lead exists under this tenant (and, if given, is still at one
-    of ``expected_versions``); answer the lead as stored afterwards. Conflict if it is not."""
+    of ``expected_versions``); answer the lead as stored afterwards. Conflict if it is not.
+    The item then names ``origin`` as the request of its latest change, and no other."""
+    set_values = {**set_values, REQUEST_ID: origin.request_id}
+    remove = [*remove, IDEMPOTENCY_KEY]  # updates take no Idempotency-Key
+    if origin.request_id is None:
+        del set_values[REQUEST_ID]
+        remove.append(REQUEST_ID)
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
     assignments = []

@@ -1,4 +1,5 @@
-"""The DynamoDB client: one per container, created on first use, with bounded retries."""
+"""The AWS clients (DynamoDB; SQS and EventBridge for events and webhooks): one of each per
+container, created on first use, with bounded retries."""
 
 from typing import Any
 
@@ -26,3 +27,15 @@ def dynamodb() -> Any:
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+@once_per_container
+def sqs() -> Any:
+    # The endpoint comes from AWS_ENDPOINT_URL_SQS when set (the local run).
+    return botocore.session.get_session().create_client("sqs", config=_CLIENT_CONFIG)
+
+
+@once_per_container
+def eventbridge() -> Any:
+    # The endpoint comes from AWS_ENDPOINT_URL_EVENTBRIDGE when set (the local run).
+    return botocore.session.get_session().create_client("events", config=_CLIENT_CONFIG)

@@ -17,9 +17,17 @@ class VersionedLead(NamedTuple):
     version: int
 
 
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def now() -> str:
     """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def timestamp_at(seconds: float) -> str:
+    """Unix seconds in the format of ``now``."""
+    return datetime.fromtimestamp(seconds, UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:

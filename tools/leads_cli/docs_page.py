@@ -65,7 +65,9 @@ def render(document: dict[str, Any]) -> str:
                     )
                 parts.append("</table>")
             if "requestBody" in operation:
-                parts.append("<p>Body: <a href='#LeadFields'>LeadFields</a> (JSON)</p>")
+                body = operation["requestBody"]["content"]["application/json"]["schema"]
+                name = e(_schema_text(body))
+                parts.append(f"<p>Body: <a href='#{name}'>{name}</a> (JSON)</p>")
             statuses = ", ".join(operation["responses"])
             parts.append(f"<p>Answers: {e(statuses)}</p>")
     for name, schema in document["components"]["schemas"].items():

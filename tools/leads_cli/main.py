@@ -1,4 +1,5 @@
-"""The `leads` command: `leads serve` (the local run) and `leads keys ...` (API keys)."""
+"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys) and
+`leads listen` (a deployed or local stack's events, forwarded to a local URL)."""
 
 import argparse
 import os
@@ -8,6 +9,17 @@ from pathlib import Path
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
+# The local run's own parameter defaults (--parameter overrides them): quiet function logs,
+# webhook retries scaled down so they can be watched (the first within 2 seconds, none more
+# than a minute apart, given up after 15 minutes), and test-mode endpoints on loopback (here
+# it is the developer's machine).
+LOCAL_PARAMETERS = {
+    "LogLevel": "WARNING",
+    "WebhookRetryFirstSeconds": "2",
+    "WebhookRetryMaxSeconds": "60",
+    "WebhookRetryWindowSeconds": "900",
+    "WebhookLoopback": "test-mode",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--account", default=LOCAL_ACCOUNT, help="account of the printed test key")
     serve.set_defaults(run=_serve)
+
+    from leads_cli import listen
+
+    listen.register(commands)
 
     openapi = commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document")
     openapi.add_argument(
@@ -81,10 +97,13 @@ def _serve(args: argparse.Namespace) -> int:
     from leads_cli.keys import create_key
     from leads_cli.local_dynamodb import (
         EmbeddedDynamoDB,
+        Endpoints,
         client,
         create_tables,
         use_local_credentials,
     )
+    from leads_cli.local_event_sources import start_event_sources
+    from leads_cli.local_messaging import create_queues_and_buses
     from leads_cli.local_server import LocalApiServer
 
     overrides = []
@@ -93,19 +112,22 @@ def _serve(args: argparse.Namespace) -> int:
         if not sep:
             raise SystemExit(f"--parameter wants NAME=VALUE, not {item!r}")
         overrides.append((name, value))
-    embedded = None
-    endpoint = args.dynamodb_endpoint
-    if not endpoint:
-        embedded = EmbeddedDynamoDB().start()
-        endpoint = embedded.endpoint
+    # moto's server: DynamoDB (unless another is given), its streams, SQS and EventBridge.
+    embedded = EmbeddedDynamoDB().start()
+    endpoints = Endpoints(args.dynamodb_endpoint or embedded.endpoint, embedded.endpoint)
     use_local_credentials()
-    # Function logs are quiet locally unless asked for: one line per request is the log.
-    parameters = {"LogLevel": "WARNING", **dict(overrides), "DynamoDbEndpointUrl": endpoint}
+    parameters = {
+        **LOCAL_PARAMETERS,
+        **dict(overrides),
+        "DynamoDbEndpointUrl": endpoints.dynamodb,
+        "LocalServicesEndpointUrl": endpoints.services,
+    }
     template = template_module.load(args.template.resolve(), tuple(sorted(parameters.items())))
     # No X-Ray daemon and no CloudWatch here: tracing and metrics stay off locally.
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    create_tables(client(endpoint), template)
+    create_tables(client(endpoints.dynamodb), template)
+    create_queues_and_buses(endpoints.services, template)
 
     gateway = Gateway(template)
     from leads_cli import docs_page, openapi
@@ -117,14 +139,20 @@ def _serve(args: argparse.Namespace) -> int:
     }
     key_id, key = create_key(args.account, "test", name="leads serve")
     server = LocalApiServer(gateway, args.host, args.port)
+    event_sources = start_event_sources(template, gateway.functions, endpoints, gateway.log)
     base_url = f"http://{args.host}:{server.server_port}"
+    embedded_note = "" if args.dynamodb_endpoint else " (embedded, in memory)"
     print(
         f"Leads API running at {base_url}  (stage '{template.stage}', Ctrl-C stops it)\n"
-        f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"
+        f"  DynamoDB:  {endpoints.dynamodb}{embedded_note}\n"
         f"  Test key:  {key}  (account {args.account}, {key_id})\n"
         f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
         f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
-        f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoint}",
+        f"  Events:    the stream, publisher, webhook queue and deliveries run here; retries "
+        f"after {template.parameters['WebhookRetryFirstSeconds']} s, doubling to "
+        f"{template.parameters['WebhookRetryMaxSeconds']} s, for "
+        f"{template.parameters['WebhookRetryWindowSeconds']} s\n"
+        f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoints.dynamodb}",
         flush=True,
     )
     try:
@@ -133,8 +161,9 @@ def _serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.server_close()
-        if embedded:
-            embedded.stop()
+        for source in event_sources:
+            source.stop()
+        embedded.stop()
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
+from leads_cli import openapi_events
 from leads_cli import template as template_module
 from leads_domain.fields import TEXT_LENGTH
 from leads_domain.http.parameters import IDEMPOTENCY_KEY_LENGTH
@@ -170,10 +171,11 @@ def document() -> dict[str, Any]:
             (LeadList, "serialization"),
             (DeletedLead, "serialization"),
             (ErrorResponse, "serialization"),
+            *openapi_events.MODELS,
         ],
         ref_template="#/components/schemas/{model}",
     )
-    operations = _operations()
+    operations = {**_operations(), **openapi_events.operations(_responses)}
     routes = {
         f"{route.method} {route.path}"
         for route in template_module.load().routes
@@ -188,6 +190,8 @@ def document() -> dict[str, Any]:
         paths.setdefault(path, {})[method.lower()] = operation
     # Create -> get / update / delete: the chain stateful API testers follow.
     paths[COLLECTION]["post"]["responses"]["201"]["links"] = _lead_links()
+    endpoints = paths[openapi_events.ENDPOINTS]["post"]["responses"]["201"]
+    endpoints["links"] = openapi_events.links()
     return {
         "openapi": "3.1.0",
         "info": {

@@ -99,11 +99,13 @@ FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
 class _Plan:
     fault: Fault
     remaining: int | None  # attempts still to fault; None: every attempt
+    matching: str | None = None  # only attempts whose request body holds this text
 
 
 @dataclass
 class FaultInjector:
-    """Faults DynamoDB operations of one client, and counts every attempt botocore makes."""
+    """Faults the operations of one client (DynamoDB's, or SQS's or EventBridge's, whose JSON
+    errors botocore reads the same way), and counts every attempt botocore makes."""
 
     client: Any
     attempts: Counter[str] = field(default_factory=Counter)
@@ -111,16 +113,22 @@ class FaultInjector:
     _plans: dict[str, _Plan] = field(default_factory=dict)
     _paused: bool = False
 
+    @property
+    def _event(self) -> str:
+        return f"before-send.{self.client.meta.service_model.service_id.hyphenize()}"
+
     def __post_init__(self) -> None:
-        self.client.meta.events.register("before-send.dynamodb", self._before_send)
+        self.client.meta.events.register(self._event, self._before_send)
 
     def close(self) -> None:
-        self.client.meta.events.unregister("before-send.dynamodb", self._before_send)
+        self.client.meta.events.unregister(self._event, self._before_send)
 
-    def fail(self, operation: str, fault: Fault, times: int | None = None) -> None:
+    def fail(
+        self, operation: str, fault: Fault, times: int | None = None, matching: str | None = None
+    ) -> None:
         """Fault ``operation`` (e.g. "TransactWriteItems"): its next ``times`` attempts, or
-        every attempt until ``heal``."""
-        self._plans[operation] = _Plan(fault, times)
+        every attempt until ``heal``; with ``matching``, only attempts whose body holds it."""
+        self._plans[operation] = _Plan(fault, times, matching)
 
     def heal(self) -> None:
         self._plans.clear()
@@ -146,6 +154,9 @@ class FaultInjector:
         self.bodies[operation].append(request.body)
         plan = self._plans.get(operation)
         if plan is None or plan.remaining == 0:
+            return None
+        body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
+        if plan.matching is not None and plan.matching.encode() not in body:
             return None
         if plan.remaining is not None:
             plan.remaining -= 1

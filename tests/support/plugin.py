@@ -40,6 +40,8 @@ from support.dynamodb import embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
 from support.local_api import LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
+from support.pipeline import Pipeline, running_pipeline
+from support.receivers import Receiver, running_receiver
 
 # Table names as the functions see them, from template.yaml (locally, tables are named by
 # their logical ids).
@@ -113,6 +115,21 @@ def reset_domain() -> Iterator[None]:
     forget_all()
     yield
     forget_all()
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Iterator[Pipeline]:
+    """The events pipeline as `leads serve` runs it, once per module (starting it loads every
+    function): each test uses tenants of its own; ``publish`` and ``deliver`` drive it."""
+    with running_pipeline() as running:
+        yield running
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 that answers 200."""
+    with running_receiver() as running:
+        yield running
 
 
 # --- faults and logs ------------------------------------------------------------------------

@@ -4,7 +4,6 @@ server), as the local run's functions and event source mappings find them."""
 import json
 from typing import Any
 
-from leads_cli.local_dynamodb import client
 from leads_cli.template import LOCAL_ACCOUNT, LOCAL_REGION, Template
 
 # Queue properties that SQS takes as attributes of the same name.
@@ -20,17 +19,16 @@ def queue_arn(logical_id: str) -> str:
     return f"arn:aws:sqs:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{logical_id}"
 
 
-def create_queues_and_buses(endpoint: str, template: Template) -> None:
+def create_queues_and_buses(sqs: Any, events: Any, template: Template) -> None:
     """Every queue (named by its logical id, dead-letter queues first so that redrive policies
-    find them) and every bus of the template; those that exist are left as they are."""
-    sqs = client(endpoint, "sqs")
+    find them) and every bus of the template, with these SQS and EventBridge clients; those
+    that exist are left as they are."""
     dead_letter_targets = {
         _redrive_target(properties) for properties in template.queues.values()
     } - {None}
     ordered = sorted(template.queues, key=lambda name: name not in dead_letter_targets)
     for logical_id in ordered:
         sqs.create_queue(QueueName=logical_id, Attributes=_attributes(template.queues[logical_id]))
-    events = client(endpoint, "events")
     existing = {bus["Name"] for bus in events.list_event_buses()["EventBuses"]}
     for name in template.buses.values():
         if name not in existing:

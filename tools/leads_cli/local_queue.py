@@ -48,14 +48,14 @@ class LocalQueueMapping:
     def _run(self) -> None:
         while not self._stopped.is_set():
             try:
-                if not self._poll():
+                if not self.poll():
                     self._stopped.wait(POLL_SECONDS)
             except Exception as error:  # the local run must keep going; say what happened
                 self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
                 self._stopped.wait(1.0)
 
-    def _poll(self) -> bool:
-        """One batch, if the queue had any: whether it had."""
+    def poll(self) -> bool:
+        """One batch, if the queue has any visible messages: whether it had."""
         # No long polling: the embedded server answers one request at a time.
         messages = self._sqs.receive_message(
             QueueUrl=self._queue_url,

@@ -65,26 +65,46 @@ class LocalStreamMapping:
         self._stopped.set()
         self._thread.join(timeout=10)
 
+    def open(self) -> "LocalStreamMapping":
+        """Ready to read the stream from its oldest record, without a thread (``drain``)."""
+        for shard in self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
+            "Shards"
+        ]:
+            self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn,
+                ShardId=shard["ShardId"],
+                ShardIteratorType="TRIM_HORIZON",
+            )["ShardIterator"]
+        return self
+
+    def drain(self) -> int:
+        """Read what the stream has and hand it all to the function, batch after batch;
+        how many records passed the filters."""
+        passed = self._read()
+        while self._pending and not self._stopped.is_set():
+            self._deliver_head()
+        return passed
+
     def _run(self) -> None:
         while not self._stopped.is_set():
             try:
-                self._read()
-                if self._pending:
-                    self._deliver_head()
-                else:
+                if not self.drain():
                     self._stopped.wait(POLL_SECONDS)
             except Exception as error:  # the local run must keep going; say what happened
                 self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
                 self._stopped.wait(MAX_RETRY_WAIT_SECONDS)
 
-    def _read(self) -> None:
+    def _read(self) -> int:
+        passed = 0
         for shard, iterator in list(self._iterators.items()):
             response = self._streams.get_records(ShardIterator=iterator, Limit=1000)
             self._iterators[shard] = response["NextShardIterator"]
             for record in response["Records"]:
-                event_record = self._lambda_record(record)
+                event_record = lambda_record(record, self._stream_arn)
                 if passes(self.mapping.filters, event_record):
                     self._pending.append(event_record)
+                    passed += 1
+        return passed
 
     def _deliver_head(self) -> None:
         """Invoke the function with the next batch until it is done with it, as Lambda does."""
@@ -154,19 +174,20 @@ class LocalStreamMapping:
         }
         self._sqs.send_message(QueueUrl=self._failure_queue, MessageBody=json.dumps(description))
 
-    def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        """A GetRecords record as Lambda hands it to a function."""
-        stream = dict(record["dynamodb"])
-        created = stream.get("ApproximateCreationDateTime")
-        if isinstance(created, datetime):
-            # Lambda's events carry whole Unix seconds.
-            stream["ApproximateCreationDateTime"] = int(created.timestamp())
-        return {
-            "eventID": record["eventID"],
-            "eventName": record["eventName"],
-            "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb",
-            "awsRegion": record.get("awsRegion", "us-east-1"),
-            "dynamodb": stream,
-            "eventSourceARN": self._stream_arn,
-        }
+
+def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A GetRecords record as Lambda hands it to a function."""
+    stream = dict(record["dynamodb"])
+    created = stream.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        # Lambda's events carry whole Unix seconds.
+        stream["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": record.get("awsRegion", "us-east-1"),
+        "dynamodb": stream,
+        "eventSourceARN": stream_arn,
+    }

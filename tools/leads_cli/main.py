@@ -127,7 +127,9 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     create_tables(client(endpoints.dynamodb), template)
-    create_queues_and_buses(endpoints.services, template)
+    create_queues_and_buses(
+        client(endpoints.services, "sqs"), client(endpoints.services, "events"), template
+    )
 
     gateway = Gateway(template)
     from leads_cli import docs_page, openapi
@@ -180,14 +182,30 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _examples(args: argparse.Namespace) -> int:
-    from leads_cli.examples import EXAMPLE_KEY_ID, EXAMPLE_LEAD_ID, seed_examples
+    from leads_cli.examples import (
+        EXAMPLE_ENDPOINT_ID,
+        EXAMPLE_EVENT_ID,
+        EXAMPLE_KEY_ID,
+        EXAMPLE_LEAD_ID,
+        seed_examples,
+        use_example_environment,
+    )
     from leads_cli.keys import use_tables
     from leads_cli.local_dynamodb import client, create_tables
+    from leads_cli.local_messaging import create_queues_and_buses
 
+    template = template_module.load()
+    use_example_environment(template)
     use_tables(endpoint_url=args.endpoint_url, stack=None, region=None)
-    create_tables(client(args.endpoint_url), template_module.load())
+    create_tables(client(args.endpoint_url), template)
+    create_queues_and_buses(
+        client(args.endpoint_url, "sqs"), client(args.endpoint_url, "events"), template
+    )
     seed_examples()
-    print(f"seeded {EXAMPLE_KEY_ID} and {EXAMPLE_LEAD_ID} at {args.endpoint_url}")
+    print(
+        f"seeded {EXAMPLE_KEY_ID}, {EXAMPLE_LEAD_ID}, {EXAMPLE_EVENT_ID} and "
+        f"{EXAMPLE_ENDPOINT_ID} at {args.endpoint_url}"
+    )
     return 0
 
 

@@ -108,6 +108,14 @@ class Pipeline:
             attributes["ApproximateNumberOfMessagesNotVisible"]
         )
 
+    def purge(self) -> None:
+        """Empty every queue (made again: moto, like SQS, purges a queue once a minute only),
+        so that no retry of one test is delivered during the next."""
+        sqs = self.client("sqs")
+        for logical_id in self.template.queues:
+            sqs.delete_queue(QueueUrl=self.template.queue_url(logical_id))
+        create_queues_and_buses(sqs, self.client("events"), self.template)
+
     def messages(self, queue: str) -> list[dict[str, Any]]:
         """Every message of a queue, read and left invisible for a minute."""
         sqs = self.client("sqs")

@@ -125,6 +125,15 @@ def pipeline() -> Iterator[Pipeline]:
         yield running
 
 
+@pytest.fixture(autouse=True)
+def _pipeline_queues_emptied(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the module's pipeline, its queues are emptied."""
+    yield
+    if "pipeline" in request.fixturenames:
+        pipeline_of_module: Pipeline = request.getfixturevalue("pipeline")
+        pipeline_of_module.purge()
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     """A webhook receiver on 127.0.0.1 that answers 200."""

@@ -26,6 +26,11 @@ from leads_domain.webhooks.signature import HEADER, signature_header
 Send = Callable[[address_guard.Target, bytes, dict[str, str]], sender.Outcome]
 
 
+# How long after a delivery's first attempt its failure is recorded, at most (the attempt's
+# own deadline and some).
+FIRST_ATTEMPT_SECONDS = 60
+
+
 class RetryScheduled(RuntimeError):
     """The delivery failed and its message comes back later (reported as a batch failure)."""
 
@@ -33,8 +38,8 @@ class RetryScheduled(RuntimeError):
 def deliver_message(
     record: dict[str, Any],
     *,
-    send: Send = sender.post,
-    resolve: address_guard.Resolver = address_guard.system_resolver,
+    send: Send | None = None,
+    resolve: address_guard.Resolver | None = None,
 ) -> str:
     """Attempt the delivery a queue message (a Lambda SQS record) carries: 'delivered',
     'dropped' or 'dead-lettered' when its message is done; RetryScheduled when it is to come
@@ -52,10 +57,11 @@ def deliver_message(
 def deliver(
     delivery: Delivery,
     *,
-    send: Send = sender.post,
-    resolve: address_guard.Resolver = address_guard.system_resolver,
+    send: Send | None = None,
+    resolve: address_guard.Resolver | None = None,
 ) -> str:
-    """Attempt one delivery (see ``deliver_message``)."""
+    """Attempt one delivery (see ``deliver_message``); ``send`` and ``resolve``: the sender's
+    POST and the system's resolver unless others are given."""
     endpoint = webhook_endpoints_table.get(delivery.tenant, delivery.endpoint_id)
     event = delivery.event
     context = {
@@ -81,13 +87,19 @@ def deliver(
     if wait is None:
         webhook_queue.dead_letter(delivery.body, outcome.describe(), delivery.attempt)
         logger.warning("Webhook delivery dead-lettered", extra=context)
+        # Failed for the whole window: unless the endpoint succeeded since this delivery's
+        # first attempt (which resets failing_since), it has failed that long: disable it.
+        _disable_if_failing_since(delivery, delivery.first_attempt_at + FIRST_ATTEMPT_SECONDS)
         return "dead-lettered"
     webhook_queue.retry_later(delivery, wait)
     raise RetryScheduled(f"retry in {wait} s: {outcome.describe()}")
 
 
 def _attempt(
-    delivery: Delivery, endpoint: dict[str, Any], send: Send, resolve: address_guard.Resolver
+    delivery: Delivery,
+    endpoint: dict[str, Any],
+    send: Send | None,
+    resolve: address_guard.Resolver | None,
 ) -> sender.Outcome:
     try:
         target = address_guard.check(
@@ -102,7 +114,7 @@ def _attempt(
         "Content-Type": "application/json",
         HEADER: signature_header(body, endpoint["secret"]),
     }
-    return send(target, body, headers)
+    return (send or sender.post)(target, body, headers)
 
 
 def _note_failure(delivery: Delivery, endpoint: dict[str, Any]) -> None:
@@ -113,11 +125,16 @@ def _note_failure(delivery: Delivery, endpoint: dict[str, Any]) -> None:
         webhook_endpoints_table.record_failure(tenant, endpoint_id, now())
         return
     window = get_event_settings().retry.window_seconds
-    cutoff = timestamp_at(time.time() - window)
-    if failing_since <= cutoff and webhook_endpoints_table.disable_if_failing_since(
-        tenant, endpoint_id, cutoff, now()
+    if failing_since <= timestamp_at(time.time() - window):
+        _disable_if_failing_since(delivery, time.time() - window)
+
+
+def _disable_if_failing_since(delivery: Delivery, moment: float) -> None:
+    """Disable the endpoint if it has failed, without one success, since ``moment``."""
+    if webhook_endpoints_table.disable_if_failing_since(
+        delivery.tenant, delivery.endpoint_id, timestamp_at(moment), now()
     ):
         logger.warning(
             "Webhook endpoint disabled after failing for the whole retry window",
-            extra={"endpoint_id": endpoint_id},
+            extra={"endpoint_id": delivery.endpoint_id},
         )

@@ -75,9 +75,10 @@ def is_public(address: Address) -> bool:
     return True
 
 
-def check(url: str, *, allow_loopback: bool, resolve: Resolver = system_resolver) -> Target:
+def check(url: str, *, allow_loopback: bool, resolve: Resolver | None = None) -> Target:
     """The Target for ``url`` if it may be called; UrlRefused (or ResolutionUnavailable)
-    otherwise. ``allow_loopback``: test mode, in a deployment that allows it."""
+    otherwise. ``allow_loopback``: test mode, in a deployment that allows it. ``resolve``:
+    the system's resolver unless another is given."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -93,7 +94,8 @@ def check(url: str, *, allow_loopback: bool, resolve: Resolver = system_resolver
         raise UrlRefused("The URL must use https.")
     port = port or _DEFAULT_PORTS[scheme]
     literal = _literal_address(host)
-    names = [str(literal)] if literal is not None else resolve(_ascii_host(host), port)
+    resolver = resolve or system_resolver
+    names = [str(literal)] if literal is not None else resolver(_ascii_host(host), port)
     addresses = [ipaddress.ip_address(name.split("%", 1)[0]) for name in names]
     if not addresses:
         raise UrlRefused("The URL's host does not resolve.")

@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 
 from leads_cli import template as template_module
+from leads_cli.examples import use_example_environment
 from leads_cli.keys import create_key
 from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
@@ -43,16 +44,10 @@ from support.logs import LogOutput, capture_logs
 from support.pipeline import Pipeline, running_pipeline
 from support.receivers import Receiver, running_receiver
 
-# Table names as the functions see them, from template.yaml (locally, tables are named by
-# their logical ids).
-os.environ.update(
-    {
-        name: value
-        for function in template_module.load().functions.values()
-        for name, value in function.environment.items()
-        if name.endswith("_TABLE_NAME")
-    }
-)
+# What the functions are told, from template.yaml (locally, tables and queues are named by
+# their logical ids): table, bus and queue names, the webhook retry schedule. Endpoints and
+# Powertools' settings stay as set above.
+use_example_environment(template_module.load())
 
 _LOCAL_APIS = ("local_api", "uncached_local_api")
 _LOG_OFFSETS = pytest.StashKey[dict[str, int]]()

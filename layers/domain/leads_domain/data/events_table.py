@@ -46,8 +46,8 @@ def _key(tenant: Tenant, event_id: str) -> dict[str, Any]:
 
 
 def store(tenant: Tenant, event: dict[str, Any], lead_id: str, sequence: str, at: float) -> bool:
-    """Keep the event (committed at Unix second ``at``) for 30 days from then. True if it is
-    new, False if an earlier attempt stored it already."""
+    """Keep the event for 30 days from Unix second ``at``. True if it is new, False if an
+    earlier attempt stored it already."""
     order_key = f"{sequence.zfill(SEQUENCE_DIGITS)}#{event['id']}"
     item = {
         **_key(tenant, event["id"]),

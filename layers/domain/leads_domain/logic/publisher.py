@@ -10,6 +10,7 @@ first record that failed, so the records after it come again anyway, and nothing
 sees a lead's changes out of order.
 """
 
+import time
 from typing import Any
 
 from leads_domain.data import (
@@ -63,7 +64,8 @@ class PublishingBatch:
         if event is None:
             return None
         tenant = change.tenant
-        events_table.store(tenant, event, change.lead_id, change.sequence, change.committed_at)
+        # Kept 30 days from now: a record reaches the publisher within the stream's 24 hours.
+        events_table.store(tenant, event, change.lead_id, change.sequence, time.time())
         event_bus.publish(tenant, event, change.committed_at)
         endpoint_ids = [
             endpoint["id"]

@@ -65,15 +65,16 @@ class LocalStreamMapping:
         self._stopped.set()
         self._thread.join(timeout=10)
 
-    def open(self) -> "LocalStreamMapping":
-        """Ready to read the stream from its oldest record, without a thread (``drain``)."""
+    def open(self, position: str = "TRIM_HORIZON") -> "LocalStreamMapping":
+        """Ready to read the stream from its oldest record (or, LATEST, from its next), without
+        a thread (``drain``)."""
         for shard in self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
             "Shards"
         ]:
             self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
                 StreamArn=self._stream_arn,
                 ShardId=shard["ShardId"],
-                ShardIteratorType="TRIM_HORIZON",
+                ShardIteratorType=position,
             )["ShardIterator"]
         return self
 

@@ -1,0 +1,144 @@
+"""The local run's event source mappings, as Lambda runs them: the template's filter applied
+before the function, a batch sent again from its first failed record, a failing batch bisected
+and, after its retries, described on the on-failure queue; a queue's failed messages kept."""
+
+import dataclasses
+import json
+
+from leads_cli.local_dynamodb import Endpoints
+from leads_cli.local_queue import LocalQueueMapping
+from leads_cli.local_stream import LocalStreamMapping
+from leads_domain.tenancy import Tenant
+from support.pipeline import Pipeline
+
+LEADS = "/api/crm/lead"
+
+
+class Recording:
+    """A stand-in function: records each event; answers, or raises, as told."""
+
+    def __init__(self, answer=None, fail_first: int = 0, always_fail: bool = False):
+        self.events: list[dict] = []
+        self.answer = answer
+        self.fail_first = fail_first
+        self.always_fail = always_fail
+
+    def invoke(self, event):
+        self.events.append(event)
+        if self.always_fail or len(self.events) <= self.fail_first:
+            raise RuntimeError("the function failed")
+        return self.answer(event) if callable(self.answer) else self.answer
+
+
+def stream_mapping(pipeline: Pipeline, function, **changes) -> LocalStreamMapping:
+    (mapping,) = [m for m in pipeline.template.event_source_mappings if m.kind == "stream"]
+    endpoints = Endpoints(pipeline.endpoint, pipeline.endpoint)
+    mapping = dataclasses.replace(mapping, **changes)
+    opened = LocalStreamMapping(
+        mapping, function, endpoints, pipeline.template, pipeline.log.append
+    )
+    # From the stream's next record: what earlier tests of the module wrote is not this test's.
+    return opened.open("LATEST")
+
+
+def create_leads(pipeline: Pipeline, tenant: Tenant, count: int) -> None:
+    for n in range(count):
+        pipeline.call("CreateLeadFunction", "POST", LEADS, tenant, body={"city": f"c{n}"})
+
+
+def keys_of(event) -> list[str]:
+    return [record["dynamodb"]["Keys"]["sk"]["S"] for record in event["Records"]]
+
+
+def test_the_templates_filter_keeps_items_that_are_no_lead_from_the_function(pipeline, tenant):
+    function = Recording(answer={"batchItemFailures": []})
+    mapping = stream_mapping(pipeline, function)
+    create_leads(pipeline, tenant, 2)  # two leads, and the tenant's counter twice
+
+    assert mapping.drain() >= 2
+
+    keys = [key for event in function.events for key in keys_of(event)]
+    assert keys and all(key.startswith("LEAD#") for key in keys)
+    record = function.events[0]["Records"][0]
+    assert record["eventSource"] == "aws:dynamodb"
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+
+
+def test_a_batch_is_sent_again_from_its_first_failed_record(pipeline, tenant):
+    def fail_the_second_once(event):
+        if len(answers) == 0:
+            answers.append(1)
+            return {
+                "batchItemFailures": [
+                    {"itemIdentifier": event["Records"][1]["dynamodb"]["SequenceNumber"]}
+                ]
+            }
+        return {"batchItemFailures": []}
+
+    answers: list[int] = []
+    function = Recording(answer=fail_the_second_once)
+    mapping = stream_mapping(pipeline, function)
+    create_leads(pipeline, tenant, 3)
+
+    mapping.drain()
+
+    first, second = function.events[-2:]
+    assert keys_of(second) == keys_of(first)[1:]
+
+
+def test_a_failing_batch_is_bisected_then_described_on_the_failure_queue(pipeline, tenant):
+    function = Recording(always_fail=True)
+    mapping = stream_mapping(pipeline, function, maximum_retry_attempts=1)
+    create_leads(pipeline, tenant, 4)
+
+    mapping.drain()
+
+    sizes = [len(event["Records"]) for event in function.events]
+    assert sizes[0] == 4 and 1 in sizes, sizes  # halved until one record is alone
+    descriptions = [
+        json.loads(message["Body"]) for message in pipeline.messages("EventsPublisherFailureQueue")
+    ]
+    assert descriptions, "the batches given up are described on the on-failure queue"
+    described = sum(d["DDBStreamBatchInfo"]["batchSize"] for d in descriptions)
+    assert described == 4, "every record given up is described, none twice"
+    assert all(
+        d["DDBStreamBatchInfo"]["streamArn"].endswith(d["DDBStreamBatchInfo"]["streamArn"][-5:])
+        for d in descriptions
+    )
+
+
+def test_a_queues_failed_messages_stay_and_the_others_go(pipeline):
+    (mapping,) = [m for m in pipeline.template.event_source_mappings if m.kind == "queue"]
+    sqs = pipeline.client("sqs")
+    url = pipeline.template.queue_url(mapping.source)
+    for body in ("keep", "done"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    def keep_one(event):
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "keep"
+            ]
+        }
+
+    function = Recording(answer=keep_one)
+    queue = LocalQueueMapping(
+        mapping, function, Endpoints(pipeline.endpoint, pipeline.endpoint), pipeline.template, print
+    )
+    assert queue.poll()
+    (event,) = function.events
+    assert sorted(record["body"] for record in event["Records"]) == ["done", "keep"]
+    record = event["Records"][0]
+    assert record["eventSource"] == "aws:sqs" and "SentTimestamp" in record["attributes"]
+    assert pipeline.queued() == 1  # "keep", invisible until its visibility timeout ends
+
+    crashing = LocalQueueMapping(
+        mapping,
+        Recording(always_fail=True),
+        Endpoints(pipeline.endpoint, pipeline.endpoint),
+        pipeline.template,
+        print,
+    )
+    sqs.send_message(QueueUrl=url, MessageBody="again")
+    assert crashing.poll()
+    assert pipeline.queued() == 2, "a function that fails deletes nothing"

@@ -92,6 +92,17 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.run(args) or 0)
 
 
+def local_parameters(overrides: dict[str, str], dynamodb: str, services: str) -> dict[str, str]:
+    """The template parameters of the local run: its own defaults, what --parameter says, and
+    the endpoints it runs."""
+    return {
+        **LOCAL_PARAMETERS,
+        **overrides,
+        "DynamoDbEndpointUrl": dynamodb,
+        "LocalServicesEndpointUrl": services,
+    }
+
+
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
     from leads_cli.keys import create_key
@@ -116,12 +127,7 @@ def _serve(args: argparse.Namespace) -> int:
     embedded = EmbeddedDynamoDB().start()
     endpoints = Endpoints(args.dynamodb_endpoint or embedded.endpoint, embedded.endpoint)
     use_local_credentials()
-    parameters = {
-        **LOCAL_PARAMETERS,
-        **dict(overrides),
-        "DynamoDbEndpointUrl": endpoints.dynamodb,
-        "LocalServicesEndpointUrl": endpoints.services,
-    }
+    parameters = local_parameters(dict(overrides), endpoints.dynamodb, endpoints.services)
     template = template_module.load(args.template.resolve(), tuple(sorted(parameters.items())))
     # No X-Ray daemon and no CloudWatch here: tracing and metrics stay off locally.
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"

@@ -153,13 +153,22 @@ def _reused_with_another_body(response: Any, case: schemathesis.Case) -> bool:
 
 def _is_not_a_lead_of_the_caller(response: Any, lead_id: str) -> bool:
     """Ask the API itself: GET of the cursor's id, with the same key, is a 404."""
+    return _is_missing(response, "/api/crm/lead", lead_id)
+
+
+def _is_missing(response: Any, collection: str, item_id: str) -> bool:
+    """Ask the API itself: GET of the id in the collection, with the same key, is a 404."""
     split = urlsplit(response.request.url)
     answer = requests.get(
-        f"{split.scheme}://{split.netloc}/api/crm/lead/{requests.utils.quote(lead_id, safe='')}",
+        f"{split.scheme}://{split.netloc}{collection}/{requests.utils.quote(item_id, safe='')}",
         headers={"Authorization": response.request.headers["Authorization"]},
         timeout=30,
     )
     return answer.status_code == 404
+
+
+# The event and webhook endpoint lists page by cursor: an id of the list, at most one of them.
+CURSOR_LISTS = {"listEvents": "/api/crm/event", "listWebhookEndpoints": "/api/crm/webhook_endpoint"}
 
 
 def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
@@ -189,6 +198,21 @@ def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
         name = error["param"]
         if name in CURSORS and name in query:
             return _is_not_a_lead_of_the_caller(response, query[name][0])
+    # The same for the event and webhook endpoint lists; with `lead`, an event of another lead
+    # is no event of the list either (listEvents' description).
+    if operation in CURSOR_LISTS and error.get("param") in CURSORS:
+        query = parse_qs(urlsplit(response.request.url).query, keep_blank_values=True)
+        if all(name in query for name in CURSORS):
+            return "cannot be combined" in error.get("message", "")
+        name = error["param"]
+        return "lead" in query or _is_missing(response, CURSOR_LISTS[operation], query[name][0])
+    # An endpoint URL must be https to a public address (test mode: or loopback), which only
+    # resolving its host can tell; and an account has at most 16 endpoints per mode
+    # (createWebhookEndpoint's description).
+    if operation in ("createWebhookEndpoint", "updateWebhookEndpoint"):
+        if error.get("param") == "url" and error.get("code") == "url_invalid":
+            return True
+        return operation == "createWebhookEndpoint" and error.get("code") == "limit_reached"
     return False
 
 
@@ -230,6 +254,8 @@ def _created_a_lead(case: schemathesis.Case, response: Any) -> bool:
     """Whether this answer created a lead, rather than replayed a create: the first 201 for an
     Idempotency-Key is what every retry with that key and body must answer."""
     if case.operation.method.upper() != "POST" or response.status_code != 201:
+        return False
+    if case.operation.path != COLLECTION:
         return False
     key = _idempotency_key(response)
     if key is None:
@@ -352,7 +378,11 @@ def test_stateful_create_get_update_delete_through_links(
             super().after_call(response, case)
             method = case.operation.method.upper()
             answers[f"{method} {response.status_code}"] += 1
-            if method == "POST" and response.status_code == 201:
+            if (
+                method == "POST"
+                and response.status_code == 201
+                and case.operation.path == COLLECTION
+            ):
                 created.add(response.json()["id"])
             match = LEAD_PATH.search(urlsplit(response.request.url).path)
             if match and match.group(1) in created and response.status_code == 200:

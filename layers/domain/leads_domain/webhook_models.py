@@ -3,7 +3,7 @@ two functions that validate a body import this."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from leads_domain.errors import InvalidRequest
 from leads_domain.event_types import EVENT_TYPES, EVERY_TYPE
@@ -16,7 +16,24 @@ DESCRIPTION_LENGTH = 500
 EventName = Literal["*", "lead.created", "lead.updated", "lead.deleted"]
 _URL = Annotated[str, Field(min_length=1, max_length=URL_LENGTH, pattern=NO_CONTROL_CHARACTERS)]
 _DESCRIPTION = Annotated[str, Field(max_length=DESCRIPTION_LENGTH, pattern=NO_CONTROL_CHARACTERS)]
-_EVENTS = Annotated[list[EventName], Field(min_length=1, max_length=len(EVENT_TYPES) + 1)]
+# What the schema says, exactly: ["*"] alone, or distinct event types.
+_EVENTS_SCHEMA = {
+    "anyOf": [
+        {"type": "array", "items": {"const": EVERY_TYPE}, "minItems": 1, "maxItems": 1},
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": list(EVENT_TYPES)},
+            "minItems": 1,
+            "maxItems": len(EVENT_TYPES),
+            "uniqueItems": True,
+        },
+    ]
+}
+_EVENTS = Annotated[
+    list[EventName],
+    Field(min_length=1, max_length=len(EVENT_TYPES) + 1),
+    WithJsonSchema(_EVENTS_SCHEMA),
+]
 _STRICT = ConfigDict(strict=True, extra="forbid")
 
 
@@ -46,26 +63,32 @@ class WebhookEndpointCreate(BaseModel):
         return _distinct(events)
 
 
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _not_null(description: str | None = None) -> Any:
+    """A field that may be left out but not sent as null: None only marks it as not sent,
+    and the schema shows no default (null is no value it takes)."""
+    return Field(default=None, description=description, json_schema_extra=_without_default)
+
+
 class WebhookEndpointUpdate(BaseModel):
-    """What to change; fields not sent stay. null clears the description."""
+    """What to change; fields not sent stay. null clears the description (and only it)."""
 
     model_config = _STRICT
 
-    url: _URL | None = None
-    enabled_events: _EVENTS | None = None
+    url: _URL = _not_null()
+    enabled_events: _EVENTS = _not_null()
     description: _DESCRIPTION | None = None
-    status: Literal["enabled", "disabled"] | None = Field(
-        default=None, description="disabled: no deliveries until enabled again."
+    status: Literal["enabled", "disabled"] = _not_null(
+        "disabled: no deliveries until enabled again."
     )
 
     @field_validator("enabled_events")
     @classmethod
-    def _events(cls, events: list[str] | None) -> list[str] | None:
-        return None if events is None else _distinct(events)
-
-
-# Fields an update may send as null (the others may be left out, not cleared).
-_NULLABLE = ("description",)
+    def _events(cls, events: list[str]) -> list[str]:
+        return _distinct(events)
 
 
 def parse_create(body: Any) -> dict[str, Any]:
@@ -74,11 +97,7 @@ def parse_create(body: Any) -> dict[str, Any]:
 
 
 def parse_update(body: Any) -> dict[str, Any]:
-    fields = _validated(WebhookEndpointUpdate, body)
-    for name, value in fields.items():
-        if value is None and name not in _NULLABLE:
-            raise InvalidRequest(f"'{name}' cannot be null.", param=name)
-    return fields
+    return _validated(WebhookEndpointUpdate, body)
 
 
 def _validated(model: type[BaseModel], body: Any) -> dict[str, Any]:

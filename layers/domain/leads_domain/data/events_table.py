@@ -27,6 +27,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from leads_domain.data.batch_reads import batch_get
 from leads_domain.data.clients import dynamodb, error_code
 from leads_domain.errors import ServiceUnavailable
 from leads_domain.event_settings import get_event_settings
@@ -38,7 +39,6 @@ BY_TYPE = "by_type"
 BY_LEAD = "by_lead"
 RETENTION_SECONDS = 30 * 24 * 60 * 60
 SEQUENCE_DIGITS = 40
-_BATCH_ATTEMPTS = 4
 
 
 def _key(tenant: Tenant, event_id: str) -> dict[str, Any]:
@@ -191,22 +191,8 @@ def _index_entries(
 
 
 def _batch_get(tenant: Tenant, event_ids: list[str]) -> list[dict[str, Any]]:
-    """The events' items in the order of ``event_ids`` (a page: at most 100, one request),
-    retrying only what DynamoDB left unprocessed."""
-    table = get_event_settings().events_table
-    found: dict[str, dict[str, Any]] = {}
-    pending = [_key(tenant, event_id) for event_id in event_ids]
-    for attempt in range(_BATCH_ATTEMPTS):
-        if not pending:
-            break
-        if attempt:
-            time.sleep(0.05 * 2**attempt)
-        response = dynamodb().batch_get_item(
-            RequestItems={table: {"Keys": pending, "ProjectionExpression": "sk, body, expires_at"}}
-        )
-        for item in response.get("Responses", {}).get(table, []):
-            found[item["sk"]["S"]] = item
-        pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-    if pending:
-        raise ServiceUnavailable()
+    """The events' items in the order of ``event_ids`` (a page: at most 100, one request)."""
+    keys = [_key(tenant, event_id) for event_id in event_ids]
+    items = batch_get(get_event_settings().events_table, keys, "sk, body, expires_at")
+    found = {item["sk"]["S"]: item for item in items}
     return [found[event_id] for event_id in event_ids if event_id in found]

@@ -13,12 +13,12 @@ write nothing to the index, and the page's own items are then read with one Batc
 counter item has no ``created_key``, so it never appears in the index.
 """
 
-import time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from leads_domain.data.attributes import from_item, to_attribute, to_item
+from leads_domain.data.batch_reads import MAX_KEYS, batch_get
 from leads_domain.data.clients import dynamodb, error_code
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
 from leads_domain.errors import Conflict, ServiceUnavailable, lead_not_found
@@ -35,9 +35,7 @@ _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
 # stream hands the events publisher as the event's request.id and request.idempotency_key.
 REQUEST_ID = "request_id"
 IDEMPOTENCY_KEY = "idempotency_key"
-# BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
-_BATCH_ATTEMPTS = 4
-_BATCH_MAX_KEYS = 100
+_BATCH_MAX_KEYS = MAX_KEYS
 
 
 def _lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -309,18 +307,4 @@ def _batch_get(
 
 
 def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    table = get_settings().leads_table
-    found: dict[str, dict[str, Any]] = {}
-    pending = keys
-    for attempt in range(_BATCH_ATTEMPTS):
-        if not pending:
-            return found
-        if attempt:
-            time.sleep(0.05 * 2**attempt)
-        response = dynamodb().batch_get_item(RequestItems={table: {"Keys": pending}})
-        for item in response.get("Responses", {}).get(table, []):
-            found[item["sk"]["S"]] = item
-        pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-    if pending:
-        raise ServiceUnavailable()
-    return found
+    return {item["sk"]["S"]: item for item in batch_get(get_settings().leads_table, keys)}

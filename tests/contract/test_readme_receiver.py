@@ -1,5 +1,5 @@
 """The README's webhook receiver works as printed: with the signature module copied beside it,
-it takes a correctly signed delivery once (a repeat is deduped) and refuses a badly signed one."""
+it takes a correctly signed delivery and refuses a badly signed one."""
 
 import json
 import re
@@ -32,9 +32,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_readme_receiver_verifies_and_dedupes(tmp_path):
+def test_the_readme_receiver_verifies_signatures(tmp_path):
     code = receiver_code()
-    assert len(code.strip().splitlines()) <= 14, "a short example"
+    assert len([line for line in code.splitlines() if line.strip()]) <= 13, "a short example"
     port = free_port()
     code = code.replace('"whsec_..."', json.dumps(SECRET)).replace("8080", str(port))
     (tmp_path / "receiver.py").write_text(code)
@@ -53,10 +53,9 @@ def test_the_readme_receiver_verifies_and_dedupes(tmp_path):
         body = json.dumps({"id": "evt_1", "type": "lead.created", "data": {"object": {}}}).encode()
         signed = {"Leads-Signature": signature_header(body, SECRET)}
         assert requests.post(url, data=body, headers=signed, timeout=5).status_code == 200
-        assert requests.post(url, data=body, headers=signed, timeout=5).status_code == 200
         forged = {"Leads-Signature": signature_header(body, "whsec_not_the_secret_000000000")}
         assert requests.post(url, data=body, headers=forged, timeout=5).status_code == 400
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=10)
-    assert output.splitlines() == ["lead.created evt_1"]
+    assert output.splitlines() == [body.decode()], "the signed delivery only"

@@ -190,6 +190,8 @@ def running_pipeline(**parameters: str) -> Iterator[Pipeline]:
             log,
         )
     finally:
+        # moto's state outlives the server: leave no table or queue to the next test.
+        _empty(server.endpoint)
         server.stop()
         os.environ.clear()
         os.environ.update(saved)

@@ -297,6 +297,22 @@ def _delete(api: LocalApi, key: str, lead_id: str) -> None:
     assert response.status_code == 200, response.text
 
 
+ENDPOINTS = "/api/crm/webhook_endpoint"
+
+
+def _delete_endpoints(api: LocalApi, key: str) -> None:
+    """Webhook endpoints go once they have served: the local run would otherwise go on trying
+    to deliver the tenant's events to the made-up URLs for its whole retry window, a load on
+    every later test of the worker."""
+    listed = requests.get(f"{api.url(ENDPOINTS)}?limit=100", headers=_credentials(key), timeout=30)
+    assert listed.status_code == 200, listed.text
+    for endpoint in listed.json()["data"]:
+        answer = requests.delete(
+            f"{api.url(ENDPOINTS)}/{endpoint['id']}", headers=_credentials(key), timeout=30
+        )
+        assert answer.status_code == 200, answer.text
+
+
 @schema.parametrize()
 # One tenant per operation, shared by its examples on purpose (idempotency keys are per tenant).
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
@@ -308,6 +324,8 @@ def test_operation_conforms_to_the_document(
     response = case.call_and_validate(base_url=local_api.base_url, headers=_credentials(tenant_key))
     if _created_a_lead(case, response):
         _delete(local_api, tenant_key, response.json()["id"])
+    if case.operation.path == ENDPOINTS and response.status_code == 201:
+        _delete_endpoints(local_api, tenant_key)
 
 
 def _generation_depends_on_answers(error: BaseException) -> bool:
@@ -422,6 +440,7 @@ def test_stateful_create_get_update_delete_through_links(
             for lead_id in expected:
                 _delete(local_api, tenant_key, lead_id)
                 deleted.add(lead_id)
+            _delete_endpoints(local_api, tenant_key)
 
     for attempt in itertools.count():
         hypothesis.seed(SEED + attempt)(Workflow)

@@ -45,14 +45,14 @@ def curl_register(client: LeadsClient, url: str) -> dict:
     return dict(register(client, url).json())
 
 
-def test_a_receiver_registered_with_one_curl_gets_every_change_signed(client):
+def test_a_receiver_registered_with_one_curl_gets_every_change_signed(events_client):
     with running_receiver() as receiver:
-        endpoint = curl_register(client, receiver.localhost_url())
+        endpoint = curl_register(events_client, receiver.localhost_url())
         assert endpoint["secret"].startswith("whsec_")
         started = time.monotonic()
-        lead = client.create(first_name="Ada")
-        client.update(lead["id"], city="Oslo")
-        assert client.delete(lead["id"]).status_code == 200
+        lead = events_client.create(first_name="Ada")
+        events_client.update(lead["id"], city="Oslo")
+        assert events_client.delete(lead["id"]).status_code == 200
 
         received = receiver.wait_for(3, seconds=60)
         elapsed = time.monotonic() - started
@@ -65,17 +65,17 @@ def test_a_receiver_registered_with_one_curl_gets_every_change_signed(client):
         assert request.headers["content-type"] == "application/json"
         verify_signature(request.body, request.signature, endpoint["secret"])
     # The same events, in the API: that lead's history, last change first.
-    listed = event_list(client, lead=lead["id"])["data"]
+    listed = event_list(events_client, lead=lead["id"])["data"]
     assert [event["type"] for event in listed] == ["lead.deleted", "lead.updated", "lead.created"]
     assert {event["id"] for event in listed} == {event["id"] for event in events}
     assert listed[-1]["data"]["object"] == lead
     print(f"three changes delivered in {elapsed:.2f} s")
 
 
-def test_a_receiver_that_answers_500_then_200_gets_the_event_once_it_recovers(client):
+def test_a_receiver_that_answers_500_then_200_gets_the_event_once_it_recovers(events_client):
     with running_receiver(statuses=[500, 200]) as receiver:
-        assert register(client, receiver.localhost_url()).status_code == 201
-        client.create(city="Oslo")
+        assert register(events_client, receiver.localhost_url()).status_code == 201
+        events_client.create(city="Oslo")
 
         first, second = receiver.wait_for(2, seconds=60)
         time.sleep(3)  # room for a wrong third attempt
@@ -84,23 +84,25 @@ def test_a_receiver_that_answers_500_then_200_gets_the_event_once_it_recovers(cl
     assert json.loads(second.body)["type"] == "lead.created"
 
 
-def test_a_disabled_endpoint_gets_nothing(client):
+def test_a_disabled_endpoint_gets_nothing(events_client):
     with running_receiver() as disabled, running_receiver() as enabled:
-        off = register(client, disabled.localhost_url()).json()
-        register(client, enabled.localhost_url())
-        answer = client.request("PATCH", f"{ENDPOINTS}/{off['id']}", json={"status": "disabled"})
+        off = register(events_client, disabled.localhost_url()).json()
+        register(events_client, enabled.localhost_url())
+        answer = events_client.request(
+            "PATCH", f"{ENDPOINTS}/{off['id']}", json={"status": "disabled"}
+        )
         assert answer.status_code == 200 and answer.json()["status"] == "disabled"
-        client.create(city="Oslo")
+        events_client.create(city="Oslo")
 
         enabled.wait_for(1, seconds=60)
         time.sleep(2)
         assert disabled.requests == []
 
 
-def test_no_redirect_is_followed(client):
+def test_no_redirect_is_followed(events_client):
     with running_receiver() as target, running_receiver(redirect_to=target.url) as redirecting:
-        register(client, redirecting.localhost_url())
-        client.create(city="Oslo")
+        register(events_client, redirecting.localhost_url())
+        events_client.create(city="Oslo")
         redirecting.wait_for(2, seconds=60)  # the first attempt and a retry
     assert target.requests == []
 
@@ -115,15 +117,15 @@ SSRF = {
 
 
 @pytest.mark.parametrize("url", SSRF.values(), ids=SSRF)
-def test_ssrf_targets_are_refused_in_both_modes(new_client, url):
-    for client in (new_client(), new_client(mode="live")):
-        answer = register(client, url)
+def test_ssrf_targets_are_refused_in_both_modes(new_events_client, url):
+    for events_client in (new_events_client(), new_events_client(mode="live")):
+        answer = register(events_client, url)
         assert answer.status_code == 400, answer.text
         assert answer.json()["error"]["param"] == "url"
 
 
-def test_a_name_resolving_to_loopback_is_refused_in_live_mode(new_client):
-    live = new_client(mode="live")
+def test_a_name_resolving_to_loopback_is_refused_in_live_mode(new_events_client):
+    live = new_events_client(mode="live")
     for url in (
         "https://localhost:8443/hook",
         "http://localhost:8080/hook",
@@ -132,18 +134,21 @@ def test_a_name_resolving_to_loopback_is_refused_in_live_mode(new_client):
         answer = register(live, url)
         assert answer.status_code == 400 and answer.json()["error"]["param"] == "url", url
     # Test mode takes them: that is the developer's own machine here.
-    assert register(new_client(), "http://localhost:8080/hook").status_code == 201
+    assert register(new_events_client(), "http://localhost:8080/hook").status_code == 201
 
 
-def test_events_and_endpoints_are_private_to_the_tenant_and_mode(new_client, client):
-    endpoint = register(client, "http://127.0.0.1:9/hook").json()
-    lead = client.create(city="Oslo")
+def test_events_and_endpoints_are_private_to_the_tenant_and_mode(new_events_client, events_client):
+    endpoint = register(events_client, "http://127.0.0.1:9/hook").json()
+    lead = events_client.create(city="Oslo")
     deadline = time.monotonic() + 30
-    while not (mine := event_list(client)["data"]) and time.monotonic() < deadline:
+    while not (mine := event_list(events_client)["data"]) and time.monotonic() < deadline:
         time.sleep(0.2)
     (event,) = mine
     assert event["data"]["object"]["id"] == lead["id"]
-    for stranger in (new_client(account=client.account, mode="live"), new_client()):
+    for stranger in (
+        new_events_client(account=events_client.account, mode="live"),
+        new_events_client(),
+    ):
         assert event_list(stranger)["data"] == []
         assert stranger.request("GET", f"{EVENTS}/{event['id']}").status_code == 404
         assert stranger.request("GET", ENDPOINTS).json()["data"] == []
@@ -151,11 +156,13 @@ def test_events_and_endpoints_are_private_to_the_tenant_and_mode(new_client, cli
         assert stranger.request("DELETE", f"{ENDPOINTS}/{endpoint['id']}").status_code == 404
 
 
-def test_the_event_list_takes_repeated_types(client):
-    lead = client.create(city="Oslo")
-    client.delete(lead["id"])
+def test_the_event_list_takes_repeated_types(events_client):
+    lead = events_client.create(city="Oslo")
+    events_client.delete(lead["id"])
     deadline = time.monotonic() + 30
-    while len(event_list(client)["data"]) < 2 and time.monotonic() < deadline:
+    while len(event_list(events_client)["data"]) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    answer = client.request("GET", f"{EVENTS}?type=lead.deleted&type=lead.created&limit=1").json()
+    answer = events_client.request(
+        "GET", f"{EVENTS}?type=lead.deleted&type=lead.created&limit=1"
+    ).json()
     assert [event["type"] for event in answer["data"]] == ["lead.deleted"] and answer["has_more"]

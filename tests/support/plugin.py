@@ -49,7 +49,7 @@ from support.receivers import Receiver, running_receiver
 # Powertools' settings stay as set above.
 use_example_environment(template_module.load())
 
-_LOCAL_APIS = ("local_api", "uncached_local_api")
+_LOCAL_APIS = ("local_api", "uncached_local_api", "events_api")
 _LOG_OFFSETS = pytest.StashKey[dict[str, int]]()
 _LOG_LINES_SHOWN = 200
 
@@ -178,6 +178,27 @@ def uncached_local_api() -> Iterator[LocalApi]:
     """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
     with running_local_api("--parameter", "AuthorizerCacheTtl=0") as api:
         yield api
+
+
+@pytest.fixture(scope="module")
+def events_api() -> Iterator[LocalApi]:
+    """A local run of its own for a module that waits for events and webhooks: the session's
+    runs carry every other test's changes (a thousand leads, the fuzzers' made-up endpoints),
+    which its pipeline works through first."""
+    with running_local_api() as api:
+        yield api
+
+
+@pytest.fixture
+def new_events_client(events_api: LocalApi) -> Callable[..., LeadsClient]:
+    """new_events_client(account=None, mode="test"): as new_client, on the module's events_api."""
+    return events_api.new_client
+
+
+@pytest.fixture
+def events_client(new_events_client: Callable[..., LeadsClient]) -> LeadsClient:
+    """A fresh tenant of its own on the module's events_api."""
+    return new_events_client()
 
 
 @pytest.fixture(scope="session")

@@ -17,13 +17,13 @@ from support.receivers import running_receiver
 pytestmark = pytest.mark.http
 
 
-def test_listen_forwards_new_events_signed_with_the_secret_it_prints(client):
-    before = client.create(city="Before")
+def test_listen_forwards_new_events_signed_with_the_secret_it_prints(events_client):
+    before = events_client.create(city="Before")
     with running_receiver() as receiver:
         listener = subprocess.Popen(
             [
-                *LEADS_CLI, "listen", "--forward-to", receiver.url, "--api-key", client.key,
-                "--base-url", client.api.base_url, "--interval", "0.2",
+                *LEADS_CLI, "listen", "--forward-to", receiver.url, "--api-key", events_client.key,
+                "--base-url", events_client.api.base_url, "--interval", "0.2",
             ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -38,7 +38,7 @@ def test_listen_forwards_new_events_signed_with_the_secret_it_prints(client):
                 found = re.search(r"signing secret is (whsec_\w+)", line)
                 secret = found.group(1) if found else None
             assert secret, "leads listen printed no secret"
-            lead = client.create(city="After")
+            lead = events_client.create(city="After")
 
             (forwarded,) = receiver.wait_for(1, seconds=60)
         finally:

@@ -142,3 +142,20 @@ def test_a_queues_failed_messages_stay_and_the_others_go(pipeline):
     sqs.send_message(QueueUrl=url, MessageBody="again")
     assert crashing.poll()
     assert pipeline.queued() == 2, "a function that fails deletes nothing"
+
+
+def test_a_rolled_back_transaction_does_not_blind_the_mapping(pipeline, tenant):
+    """moto replaces a table when it rolls a failed transaction back: the mapping still sees
+    every change after it."""
+    function = Recording(answer={"batchItemFailures": []})
+    mapping = stream_mapping(pipeline, function)
+    create_leads(pipeline, tenant, 1)
+    mapping.drain()
+    # A delete of a lead that is not there: its transaction fails and is rolled back.
+    missing = pipeline.call("DeleteLeadFunction", "DELETE", f"{LEADS}/lead_missing0", tenant)
+    assert missing.status == 404
+    create_leads(pipeline, tenant, 1)
+
+    mapping.drain()
+
+    assert [len(event["Records"]) for event in function.events] == [1, 1]

@@ -45,19 +45,15 @@ class LocalStreamMapping:
         self._stream_arn = table["LatestStreamArn"]
         self._failure_queue = template.queue_url(mapping.on_failure) if mapping.on_failure else None
         self._pending: list[dict[str, Any]] = []
-        self._iterators: dict[str, str] = {}
+        # Per shard: the last sequence number read, else the iterator to start from.
+        self._read_up_to: dict[str, str | None] = {}
+        self._start_iterators: dict[str, str] = {}
+        self._from_the_oldest = True
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name=mapping.logical_id, daemon=True)
 
     def start(self) -> "LocalStreamMapping":
-        for shard in self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
-            "Shards"
-        ]:
-            self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                StreamArn=self._stream_arn,
-                ShardId=shard["ShardId"],
-                ShardIteratorType="TRIM_HORIZON",
-            )["ShardIterator"]
+        self.open()
         self._thread.start()
         return self
 
@@ -68,14 +64,11 @@ class LocalStreamMapping:
     def open(self, position: str = "TRIM_HORIZON") -> "LocalStreamMapping":
         """Ready to read the stream from its oldest record (or, LATEST, from its next), without
         a thread (``drain``)."""
-        for shard in self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
-            "Shards"
-        ]:
-            self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                StreamArn=self._stream_arn,
-                ShardId=shard["ShardId"],
-                ShardIteratorType=position,
-            )["ShardIterator"]
+        description = self._streams.describe_stream(StreamArn=self._stream_arn)
+        for shard in description["StreamDescription"]["Shards"]:
+            self._read_up_to[shard["ShardId"]] = None
+            self._start_iterators[shard["ShardId"]] = self._iterator(shard["ShardId"], position)
+        self._from_the_oldest = position == "TRIM_HORIZON"
         return self
 
     def drain(self) -> int:
@@ -97,15 +90,35 @@ class LocalStreamMapping:
 
     def _read(self) -> int:
         passed = 0
-        for shard, iterator in list(self._iterators.items()):
+        for shard, last in list(self._read_up_to.items()):
+            # A fresh iterator after the last record read, each time: moto replaces a table
+            # (its stream's shard with it) when it rolls a failed transaction back, and an
+            # iterator it handed out before would go on reading the replaced shard.
+            if last is None and self._from_the_oldest:
+                iterator = self._iterator(shard, "TRIM_HORIZON")
+            elif last is None:
+                iterator = self._start_iterators[shard]
+            else:
+                iterator = self._iterator(shard, "AFTER_SEQUENCE_NUMBER", last)
             response = self._streams.get_records(ShardIterator=iterator, Limit=1000)
-            self._iterators[shard] = response["NextShardIterator"]
+            if response["Records"]:
+                self._read_up_to[shard] = response["Records"][-1]["dynamodb"]["SequenceNumber"]
+            else:
+                self._start_iterators[shard] = response["NextShardIterator"]
             for record in response["Records"]:
                 event_record = lambda_record(record, self._stream_arn)
                 if passes(self.mapping.filters, event_record):
                     self._pending.append(event_record)
                     passed += 1
         return passed
+
+    def _iterator(self, shard: str, kind: str, sequence: str | None = None) -> str:
+        options = {"SequenceNumber": sequence} if sequence else {}
+        return str(
+            self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard, ShardIteratorType=kind, **options
+            )["ShardIterator"]
+        )
 
     def _deliver_head(self) -> None:
         """Invoke the function with the next batch until it is done with it, as Lambda does."""

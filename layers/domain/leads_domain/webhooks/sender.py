@@ -138,8 +138,10 @@ def _exchange(
         response = connection.getresponse()
         response.read(MAX_RESPONSE_BYTES)
         return Outcome(response.status)
-    except (OSError, http.client.HTTPException):
-        return Outcome(None, "timed out" if expired.is_set() else "the connection failed")
+    except (OSError, http.client.HTTPException) as error:
+        # The socket's own timeout and the watchdog both mark the same deadline.
+        timed_out = expired.is_set() or isinstance(error, TimeoutError)
+        return Outcome(None, "timed out" if timed_out else "the connection failed")
     finally:
         watchdog.cancel()
         connection.close()

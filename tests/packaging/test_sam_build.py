@@ -184,17 +184,23 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
     if folder == "authorizer":
         answer = result["response"]
         assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-        assert answer["policyDocument"]["Statement"][0]["Resource"] == (
+        assert answer["policyDocument"]["Statement"][0]["Resource"] == [
             "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"
-        )
+        ]
         assert answer["context"] == {
             "account": "acct_example",
             "mode": "test",
             "key_id": EXAMPLE_KEY_ID,
+            "scope": "full",
         }
     elif folder == "create_lead":
         assert _status(result) == 201, result["response"]
         assert _body(result)["id"].startswith("lead_")
+    elif folder == "create_leads_batch":
+        assert _status(result) == 200, result["response"]
+        answer = _body(result)
+        assert (answer["created"], answer["failed"]) == (2, 1)
+        assert answer["data"][2]["error"]["param"] == "leads[2].annual_revenue"
     elif folder == "delete_lead":
         assert _status(result) == 200, result["response"]
         assert _body(result) == {"id": EXAMPLE_LEAD_ID, "deleted": True}
@@ -278,6 +284,7 @@ def test_built_function_answers_its_event_with_only_the_build(
     elif folder in (
         "create_lead",
         "update_lead",
+        "create_leads_batch",
         "create_webhook_endpoint",
         "update_webhook_endpoint",
     ):

@@ -8,7 +8,7 @@ import requests
 
 from support.assertions import assert_lead
 from support.local_api import LocalApi
-from support.reference import COLLECTION
+from support.reference import BATCH, COLLECTION
 
 REQUEST_SECONDS = 30
 
@@ -52,6 +52,10 @@ class LeadsClient:
         if body is not None:
             kwargs["json"] = body
         return self.request("POST", COLLECTION, **kwargs)
+
+    def post_batch(self, leads: Any, **kwargs: Any) -> requests.Response:
+        """POST /api/crm/lead/batch with {"leads": leads}."""
+        return self.request("POST", BATCH, json={"leads": leads}, **kwargs)
 
     def get(self, lead_id: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", f"{COLLECTION}/{lead_id}", **kwargs)

@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from leads_cli import gateway_target
 from leads_cli import template as template_module
 from leads_cli.examples import use_example_environment
 from leads_cli.keys import create_key
@@ -36,10 +37,11 @@ from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
+from support.aws_stubs import DeployedStack
 from support.client import LeadsClient
 from support.dynamodb import embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
-from support.local_api import LocalApi, running_local_api
+from support.local_api import SMALL_PLANS, UNTHROTTLED, LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
 from support.pipeline import Pipeline, running_pipeline
 from support.receivers import Receiver, running_receiver
@@ -49,7 +51,7 @@ from support.receivers import Receiver, running_receiver
 # Powertools' settings stay as set above.
 use_example_environment(template_module.load())
 
-_LOCAL_APIS = ("local_api", "uncached_local_api", "events_api")
+_LOCAL_APIS = ("local_api", "uncached_local_api", "throttled_local_api", "events_api")
 _LOG_OFFSETS = pytest.StashKey[dict[str, int]]()
 _LOG_LINES_SHOWN = 200
 
@@ -101,6 +103,31 @@ def make_key(dynamodb: Any) -> Callable[..., str]:
         return create_key(account, mode)[1]
 
     return make
+
+
+@pytest.fixture
+def deployed_stack(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[DeployedStack]:
+    """A deployed stack for `leads ... --stack`: CloudFormation and API Gateway stubbed at the
+    client, DynamoDB in moto. The environment the CLI changes is restored afterwards."""
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_API_GATEWAY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME", "IDEMPOTENCY_TABLE_NAME"):
+        monkeypatch.setenv(name, os.environ[name])
+    stack = DeployedStack(monkeypatch)
+    yield stack
+    stack.close()
+
+
+@pytest.fixture
+def local_gateway(local_api: LocalApi) -> Iterator[gateway_target.GatewayTarget]:
+    """leads_domain's API Gateway client pointed at the local run's management calls (the
+    endpoint variable and the cached client are put back afterwards)."""
+    saved = os.environ.get(gateway_target.ENDPOINT_VARIABLE)
+    yield gateway_target.local(local_api.base_url)
+    os.environ.pop(gateway_target.ENDPOINT_VARIABLE, None)
+    if saved is not None:
+        os.environ[gateway_target.ENDPOINT_VARIABLE] = saved
+    forget_all()
 
 
 @pytest.fixture
@@ -167,16 +194,17 @@ def log_output(
 
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
-    """The local run as `make run` starts it (template defaults: a 300 s authorizer cache),
-    one per xdist worker."""
-    with running_local_api() as api:
+    """The local run as `make run` starts it (template defaults: a 300 s authorizer cache), one
+    per xdist worker; but with usage plans no test reaches, as throttling is not what these
+    tests are about."""
+    with running_local_api(*UNTHROTTLED) as api:
         yield api
 
 
 @pytest.fixture(scope="session")
 def uncached_local_api() -> Iterator[LocalApi]:
     """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
-    with running_local_api("--parameter", "AuthorizerCacheTtl=0") as api:
+    with running_local_api("--parameter", "AuthorizerCacheTtl=0", *UNTHROTTLED) as api:
         yield api
 
 
@@ -199,6 +227,29 @@ def new_events_client(events_api: LocalApi) -> Callable[..., LeadsClient]:
 def events_client(new_events_client: Callable[..., LeadsClient]) -> LeadsClient:
     """A fresh tenant of its own on the module's events_api."""
     return new_events_client()
+
+
+@pytest.fixture(scope="session")
+def throttled_local_api() -> Iterator[LocalApi]:
+    """A local run whose usage plans are SMALL_PLANS (the stage throttle stays the template's)."""
+    arguments = [f"--parameter={name}={value}" for name, value in SMALL_PLANS.items()]
+    with running_local_api(*arguments) as api:
+        yield api
+
+
+@pytest.fixture(scope="module")
+def module_local_api() -> Iterator[LocalApi]:
+    """A local run for one module's tests alone: for tests that store thousands of leads, which
+    would slow the shared run's lists for every other test (moto reads a whole table for each
+    Query). Unthrottled, as the shared one is."""
+    with running_local_api(*UNTHROTTLED) as api:
+        yield api
+
+
+@pytest.fixture
+def own_client(module_local_api: LocalApi) -> LeadsClient:
+    """A fresh tenant on the module's own local run."""
+    return module_local_api.new_client()
 
 
 @pytest.fixture(scope="session")

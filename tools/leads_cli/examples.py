@@ -9,7 +9,7 @@ from typing import Any
 
 from leads_cli.template import PROJECT_ROOT, Template
 from leads_domain import api_keys
-from leads_domain.data import events_table, keys_table, leads_table, webhook_endpoints_table
+from leads_domain.data import events_table, key_records, leads_table, webhook_endpoints_table
 from leads_domain.logic.rules import present
 from leads_domain.tenancy import Tenant
 
@@ -69,8 +69,8 @@ def use_example_environment(template: Template) -> None:
 
 def seed_example_key() -> None:
     """The example key's digest (never the key), unless it is there already."""
-    if keys_table.find_by_digest(api_keys.digest(EXAMPLE_KEY)) is None:
-        keys_table.put_key(
+    if key_records.find_by_digest(api_keys.digest(EXAMPLE_KEY)) is None:
+        key_records.insert_key(
             {
                 "digest": api_keys.digest(EXAMPLE_KEY),
                 "key_id": EXAMPLE_KEY_ID,
@@ -79,7 +79,9 @@ def seed_example_key() -> None:
                 "name": "events/ example key",
                 "created_at": SEEDED_AT,
                 "last4": EXAMPLE_KEY[-4:],
-            }
+            },
+            EXAMPLE_TENANT,
+            None,
         )
 
 

@@ -91,9 +91,9 @@ class LocalStreamMapping:
     def _read(self) -> int:
         passed = 0
         for shard, last in list(self._read_up_to.items()):
-            # A fresh iterator after the last record read, each time: moto replaces a table
-            # (its stream's shard with it) when it rolls a failed transaction back, and an
-            # iterator it handed out before would go on reading the replaced shard.
+            # A fresh iterator after the last record read, each time: moto may replace a table
+            # (its stream's shard with it) when it rolls back a transaction it copied whole,
+            # and an iterator it handed out before would go on reading the replaced shard.
             if last is None and self._from_the_oldest:
                 iterator = self._iterator(shard, "TRIM_HORIZON")
             elif last is None:

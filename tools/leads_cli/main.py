@@ -1,13 +1,16 @@
-"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys) and
-`leads listen` (a deployed or local stack's events, forwarded to a local URL)."""
+"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys), `leads
+accounts ...` (usage plans), `leads import FILE` (bulk import) and `leads listen` (a deployed or
+local stack's events, forwarded to a local URL)."""
 
 import argparse
 import os
 import shlex
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
+from leads_cli import accounts_command, keys_command, lead_import
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
@@ -74,27 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     examples.add_argument("--endpoint-url", required=True, help="a local DynamoDB endpoint")
     examples.set_defaults(run=_examples)
 
-    keys = commands.add_parser("keys", help="create, list and revoke API keys")
-    key_commands = keys.add_subparsers(dest="keys_command", required=True)
-    create = key_commands.add_parser("create", help="make a key; it is printed once")
-    create.add_argument("--account", required=True)
-    create.add_argument("--mode", choices=("test", "live"), default="test")
-    create.add_argument("--name")
-    create.set_defaults(run=_keys_create)
-    listing = key_commands.add_parser("list", help="an account's keys (never the keys themselves)")
-    listing.add_argument("--account", required=True)
-    listing.set_defaults(run=_keys_list)
-    revoke = key_commands.add_parser("revoke", help="stop a key from working")
-    revoke.add_argument("key_id")
-    revoke.set_defaults(run=_keys_revoke)
-    for sub in (create, listing, revoke):
-        where = sub.add_mutually_exclusive_group()
-        where.add_argument("--stack", help="a deployed stack: use the tables in its outputs")
-        where.add_argument(
-            "--endpoint-url",
-            help="a DynamoDB endpoint, e.g. the local run's (or set AWS_ENDPOINT_URL_DYNAMODB)",
-        )
-        sub.add_argument("--region")
+    keys_command.register(commands)
+    accounts_command.register(commands)
+    lead_import.register(commands)
 
     args = parser.parse_args(argv)
     from leads_cli import failures
@@ -115,6 +100,7 @@ def local_parameters(overrides: dict[str, str], dynamodb: str, services: str) ->
 
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
+    from leads_cli.gateway_target import local
     from leads_cli.keys import create_key
     from leads_cli.local_dynamodb import Endpoints, client, create_tables, use_local_credentials
     from leads_cli.local_event_sources import start_event_sources
@@ -142,13 +128,17 @@ def _serve(args: argparse.Namespace) -> int:
     )
 
     gateway = Gateway(template)
-    key_id, key = create_key(args.account, "test", name="leads serve")
     try:
         server = LocalApiServer(gateway, args.host, args.port)
     except OSError as error:
         embedded.stop()
         raise _port_taken("--port", args.port, error) from None
     base_url = f"http://{args.host}:{server.server_port}"
+    serving = threading.Thread(target=server.serve_forever, name="leads serve", daemon=True)
+    serving.start()
+    # The printed key is made as an operator makes one: its tenant's usage plan key goes to this
+    # local API Gateway through its management calls.
+    key_id, key = create_key(args.account, "test", name="leads serve", gateway=local(base_url))
     from leads_cli import docs_page, openapi
 
     gateway.local_pages = docs_page.pages(openapi.document(), base_url)
@@ -165,15 +155,21 @@ def _serve(args: argparse.Namespace) -> int:
         f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
         f"  Events:    the stream, publisher, webhook queue and deliveries run here; retries "
         f"after {schedule[0]} s, doubling to {schedule[1]} s, for {schedule[2]} s\n"
-        f"  More keys: {_leads_command()} keys create --account ACCOUNT "
-        f"--endpoint-url {endpoints.dynamodb}",
+        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url "
+        f"{endpoints.dynamodb} --gateway-url {base_url}",
         flush=True,
     )
+    from leads_cli import local_run
+
+    recorded = local_run.record(base_url, key)
     try:
-        server.serve_forever()
+        while serving.is_alive():
+            serving.join(timeout=1)
     except KeyboardInterrupt:
         pass
     finally:
+        local_run.forget(recorded)
+        server.shutdown()
         server.server_close()
         for source in event_sources:
             source.stop()
@@ -258,53 +254,6 @@ def _openapi(args: argparse.Namespace) -> int:
         print(f"wrote {OPENAPI_PATH}")
     else:
         sys.stdout.write(render())
-    return 0
-
-
-def _use_tables(args: argparse.Namespace) -> None:
-    from leads_cli.keys import use_tables
-
-    use_tables(endpoint_url=args.endpoint_url, stack=args.stack, region=args.region)
-
-
-def _keys_create(args: argparse.Namespace) -> int:
-    from leads_cli.keys import create_key
-
-    _use_tables(args)
-    try:
-        key_id, key = create_key(args.account, args.mode, args.name)
-    except ValueError as error:
-        print(f"leads: {error}", file=sys.stderr)
-        return 2
-    print(f"key_id: {key_id}\napi_key: {key}")
-    print("This key is shown once: store it now. Only its SHA-256 digest is kept.", file=sys.stderr)
-    return 0
-
-
-def _keys_list(args: argparse.Namespace) -> int:
-    from leads_cli.keys import list_keys
-
-    _use_tables(args)
-    rows = list_keys(args.account)
-    columns = ("key_id", "name", "mode", "created_at", "revoked_at", "last4")
-    table = [columns, *[tuple(str(row[c] or "-") for c in columns) for row in rows]]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    for line in table:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
-    return 0
-
-
-def _keys_revoke(args: argparse.Namespace) -> int:
-    from leads_cli.keys import revoke_key
-
-    _use_tables(args)
-    record = revoke_key(args.key_id)
-    if record is None:
-        print(f"leads: no key {args.key_id}", file=sys.stderr)
-        return 1
-    print(f"{record['key_id']} revoked at {record['revoked_at']}")
     return 0
 
 

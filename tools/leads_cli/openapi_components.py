@@ -18,11 +18,14 @@ ERROR_STATUSES = {
     "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
     "parameter or header; a webhook URL the SSRF guard refuses (url_invalid), or a 17th "
     "webhook endpoint (limit_reached).",
-    "401": "Missing, malformed, unknown or revoked API key: API Gateway answers each of these "
+    "401": "Missing, malformed, unknown, expired or revoked API key: API Gateway answers each "
+    "of these "
     "api_key_invalid (a TOKEN authorizer's gateway response cannot tell a missing header "
     "apart). api_key_missing comes only from a function's own check, when it is invoked "
     "without the authorizer (API Gateway's console test).",
-    "403": "The API key may not perform this request.",
+    "403": "permission_error: the API key may not perform this request (access_denied: a "
+    "restricted key, rk_..., is read-only and may only send GET requests), or API Gateway has "
+    "no usage plan for it yet (api_key_not_provisioned).",
     "404": "No such lead, event or webhook endpoint for this API key's tenant, or no such route.",
     "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
     "in progress.",
@@ -30,7 +33,8 @@ ERROR_STATUSES = {
     "413": "The request body is too large (over 10 MB).",
     "414": "The request URI is too long (the request line and headers over 10 KB).",
     "415": "A body was sent without Content-Type: application/json.",
-    "429": "Too many requests: API Gateway throttled this one; retry after Retry-After seconds.",
+    "429": "Too many requests: the API key's tenant (its account in this mode) is over its rate "
+    "limit, or the whole API is; retry after Retry-After seconds.",
     "431": "The request headers are too large (the request line and headers over 10 KB).",
     "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
     "502": "The function failed to answer.",
@@ -179,8 +183,15 @@ def _headers() -> dict[str, Any]:
             "schema": {"type": "string", "pattern": ETAG_PATTERN, "maxLength": 15},
             "example": EXAMPLE_ETAG,
         },
+        "IdempotentReplayed": {
+            "description": "true when the answer is the one remembered for an earlier request "
+            "with this Idempotency-Key: nothing was created now.",
+            "schema": {"type": "string", "enum": ["true"]},
+            "example": "true",
+        },
         "RetryAfter": {
             "description": "Seconds to wait before retrying.",
+            "required": True,
             "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 3600},
             "example": 1,
         },
@@ -213,8 +224,9 @@ def components() -> dict[str, Any]:
             "bearerAuth": {
                 "type": "http",
                 "scheme": "bearer",
-                "description": "An API key: sk_test_... or sk_live_..., sent as "
-                "'Authorization: Bearer <key>' (the scheme in any case, RFC 9110).",
+                "description": "An API key: sk_test_... or sk_live_... (secret), or rk_test_... "
+                "or rk_live_... (restricted: read-only), sent as 'Authorization: Bearer <key>' "
+                "(the scheme in any case, RFC 9110).",
             }
         },
         "parameters": _parameters(),

@@ -1,5 +1,5 @@
 """The AWS clients (DynamoDB; SQS and EventBridge for events and webhooks): one of each per
-container, created on first use, with bounded retries."""
+container, from one botocore session, created on first use, with bounded retries."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ from leads_domain.container import once_per_container
 
 # Bounded retries and timeouts well inside API Gateway's 29 s integration limit: three attempts
 # in all (botocore's "max_attempts" would count retries only).
-_CLIENT_CONFIG = Config(
+CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=1,
     read_timeout=2,
@@ -19,10 +19,16 @@ _CLIENT_CONFIG = Config(
 
 
 @once_per_container
+def session() -> Any:
+    """One botocore session per container: its clients share credentials and loaded models."""
+    return botocore.session.get_session()
+
+
+@once_per_container
 def dynamodb() -> Any:
     # botocore directly, not boto3: same client, less to import at cold start. The endpoint
     # comes from AWS_ENDPOINT_URL_DYNAMODB when set (the local run and tests).
-    return botocore.session.get_session().create_client("dynamodb", config=_CLIENT_CONFIG)
+    return session().create_client("dynamodb", config=CLIENT_CONFIG)
 
 
 def error_code(error: ClientError) -> str:
@@ -32,10 +38,10 @@ def error_code(error: ClientError) -> str:
 @once_per_container
 def sqs() -> Any:
     # The endpoint comes from AWS_ENDPOINT_URL_SQS when set (the local run).
-    return botocore.session.get_session().create_client("sqs", config=_CLIENT_CONFIG)
+    return session().create_client("sqs", config=CLIENT_CONFIG)
 
 
 @once_per_container
 def eventbridge() -> Any:
     # The endpoint comes from AWS_ENDPOINT_URL_EVENTBRIDGE when set (the local run).
-    return botocore.session.get_session().create_client("events", config=_CLIENT_CONFIG)
+    return session().create_client("events", config=CLIENT_CONFIG)

@@ -17,9 +17,9 @@ from typing import Any
 from leads_domain.data import webhook_endpoints_table, webhook_queue
 from leads_domain.data.webhook_queue import Delivery
 from leads_domain.event_settings import get_event_settings
-from leads_domain.logic.rules import now, timestamp_at
 from leads_domain.logic.webhook_endpoints import allows_loopback, wants
 from leads_domain.observability import logger
+from leads_domain.timestamps import at, now
 from leads_domain.webhooks import address_guard, sender
 from leads_domain.webhooks.signature import HEADER, signature_header
 
@@ -125,14 +125,14 @@ def _note_failure(delivery: Delivery, endpoint: dict[str, Any]) -> None:
         webhook_endpoints_table.record_failure(tenant, endpoint_id, now())
         return
     window = get_event_settings().retry.window_seconds
-    if failing_since <= timestamp_at(time.time() - window):
+    if failing_since <= at(time.time() - window):
         _disable_if_failing_since(delivery, time.time() - window)
 
 
 def _disable_if_failing_since(delivery: Delivery, moment: float) -> None:
     """Disable the endpoint if it has failed, without one success, since ``moment``."""
     if webhook_endpoints_table.disable_if_failing_since(
-        delivery.tenant, delivery.endpoint_id, timestamp_at(moment), now()
+        delivery.tenant, delivery.endpoint_id, at(moment), now()
     ):
         logger.warning(
             "Webhook endpoint disabled after failing for the whole retry window",

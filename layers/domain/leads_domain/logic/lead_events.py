@@ -11,7 +11,8 @@ from leads_domain import ids
 from leads_domain.data.lead_stream import LeadChange
 from leads_domain.event_types import CREATED, DELETED, UPDATED
 from leads_domain.fields import RESPONSE_FIELDS
-from leads_domain.logic.rules import present, timestamp_at
+from leads_domain.logic.rules import present
+from leads_domain.timestamps import at
 
 EVENT_ID_PREFIX = "evt_"
 
@@ -39,7 +40,7 @@ def event_of(change: LeadChange) -> dict[str, Any] | None:
     return {
         "id": event_id(change.record_id),
         "type": kind,
-        "created_at": timestamp_at(change.committed_at),
+        "created_at": at(change.committed_at),
         "data": {"object": present(shown), "previous_attributes": previous},
         "request": {
             "id": change.origin.request_id,

@@ -1,9 +1,9 @@
 """The lead rules, as pure functions: timestamps, defaults, the derived name, the public shape."""
 
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
+from leads_domain.timestamps import now
 
 NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
 # Fields that the derived lead_name is made of.
@@ -15,19 +15,6 @@ class VersionedLead(NamedTuple):
 
     lead: dict[str, Any]
     version: int
-
-
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def now() -> str:
-    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
-    return datetime.now(UTC).strftime(TIMESTAMP_FORMAT)
-
-
-def timestamp_at(seconds: float) -> str:
-    """Unix seconds in the format of ``now``."""
-    return datetime.fromtimestamp(seconds, UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:
@@ -62,15 +49,16 @@ def with_derived_name(current: dict[str, Any], wanted: dict[str, Any]) -> dict[s
     return {**wanted, "lead_name": derived_lead_name({**current, **wanted})}
 
 
-def new_lead(lead_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+def new_lead(lead_id: str, sent: dict[str, Any], created_at: str | None = None) -> dict[str, Any]:
     """A new lead from the validated fields sent: defaults for what was not sent (or sent as
-    null), a derived lead_name unless one was sent, and both timestamps now."""
+    null), a derived lead_name unless one was sent, and both timestamps now (or
+    ``created_at``)."""
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
     if fields.get("lead_name") is None:
         fields["lead_name"] = derived_lead_name(fields)
-    timestamp = now()
+    timestamp = created_at or now()
     return {"id": lead_id, "created_at": timestamp, "updated_at": timestamp, **fields}
 
 

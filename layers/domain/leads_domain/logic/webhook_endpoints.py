@@ -11,9 +11,9 @@ from leads_domain.data import webhook_endpoints_table
 from leads_domain.errors import InvalidRequest, ServiceUnavailable, webhook_endpoint_not_found
 from leads_domain.event_settings import get_event_settings
 from leads_domain.event_types import EVERY_TYPE
-from leads_domain.logic.rules import now
 from leads_domain.paging import PageRequest
 from leads_domain.tenancy import Tenant
+from leads_domain.timestamps import now
 from leads_domain.webhooks import address_guard
 
 ENABLED, DISABLED = "enabled", "disabled"

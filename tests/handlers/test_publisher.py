@@ -160,3 +160,23 @@ def test_events_of_other_tenants_and_the_other_mode_are_invisible(pipeline, tena
             "ListEventsFunction", "GET", EVENTS, stranger, query={"starting_after": event["id"]}
         )
         assert listed.status == 400 and listed.body["error"]["param"] == "starting_after"
+
+
+def test_leads_of_a_batch_make_events_that_name_the_batch_request(pipeline, tenant):
+    answer = pipeline.call(
+        "CreateLeadsBatchFunction",
+        "POST",
+        f"{LEADS}/batch",
+        tenant,
+        body={"leads": [{"city": "A"}, {"city": "B"}]},
+        headers={"Content-Type": "application/json", "Idempotency-Key": "import-1"},
+    )
+    assert answer.status in (200, 201), answer.body
+
+    pipeline.publish()
+
+    events = events_of(pipeline, tenant)
+    assert sorted(event["data"]["object"]["city"] for event in events) == ["A", "B"]
+    assert {event["request"]["idempotency_key"] for event in events} == {"import-1"}
+    assert len({event["request"]["id"] for event in events}) == 1
+    assert events[0]["request"]["id"].startswith("req-")

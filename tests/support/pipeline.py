@@ -133,8 +133,11 @@ class Pipeline:
 
 
 def _resource(path: str) -> str:
+    """The route's resource path: the collection, an item ({id}), or the lead batch."""
     parts = path.split("/")
-    return "/".join(parts[:4]) + ("/{id}" if len(parts) > 4 else "")
+    if len(parts) > 4 and parts[4] != "batch":
+        return "/".join(parts[:4]) + "/{id}"
+    return path
 
 
 def _empty(endpoint: str) -> None:

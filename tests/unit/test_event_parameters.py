@@ -25,6 +25,9 @@ def test_defaults_and_filters():
     [
         ({"type": ["lead.exploded"]}, "type"),
         ({"type": [""]}, "type"),
+        ({"type": [" lead.created"]}, "type"),
+        ({"type": ["lead.created"] * 4}, "type"),
+        ({"type": ["lead.created,lead.deleted,lead.updated,lead.created"]}, "type"),
         ({"lead": ["nope"]}, "lead"),
         ({"limit": ["0"]}, "limit"),
         ({"limit": ["x"]}, "limit"),

@@ -95,6 +95,9 @@ EXAMPLES: dict[str, Any] = {
 
 # --- operations --------------------------------------------------------------------------
 
+# One event type, as a pattern.
+TYPE = "lead\\.(created|updated|deleted)"
+
 Responses = Callable[..., dict[str, Any]]
 
 
@@ -171,12 +174,17 @@ def operations(responses: Responses) -> dict[str, dict[str, Any]]:
                 {
                     "name": "type",
                     "in": "query",
-                    "description": "Only events of these types (repeat it, or a comma list).",
+                    "description": f"Only events of these types: {', '.join(EVENT_TYPES)}. "
+                    "Repeat it, or give a comma list (type=lead.created,lead.deleted).",
                     "style": "form",
                     "explode": True,
                     "schema": {
                         "type": "array",
-                        "items": {"type": "string", "enum": list(EVENT_TYPES)},
+                        "items": {
+                            "type": "string",
+                            "pattern": f"^{TYPE}(,{TYPE}){{0,{len(EVENT_TYPES) - 1}}}$",
+                            "maxLength": 40,
+                        },
                         "minItems": 1,
                         "maxItems": len(EVENT_TYPES),
                     },

@@ -18,12 +18,17 @@ def event_page_request(query: dict[str, list[str]]) -> EventPageRequest:
     page = cursor_page_request(query, EVENT_LIST_PARAMETERS)
     types = None
     if "type" in query:
-        named = [kind.strip() for value in query["type"] for kind in value.split(",")]
-        for kind in named:
-            if kind not in EVENT_TYPES:
-                raise InvalidRequest(
-                    f"'type' must be one or more of {', '.join(EVENT_TYPES)}.", param="type"
-                )
+        # As openapi.json says: at most three values, each one type or a comma list of them.
+        values = query["type"]
+        lists = [value.split(",") for value in values]
+        named = [kind for kinds in lists for kind in kinds]
+        too_many = len(values) > len(EVENT_TYPES) or any(len(k) > len(EVENT_TYPES) for k in lists)
+        if too_many or any(kind not in EVENT_TYPES for kind in named):
+            raise InvalidRequest(
+                f"'type' must name one or more of {', '.join(EVENT_TYPES)}: repeated, or as a "
+                f"comma list, {len(EVENT_TYPES)} at most.",
+                param="type",
+            )
         types = tuple(kind for kind in EVENT_TYPES if kind in named)
     lead = query["lead"][0] if "lead" in query else None
     if lead is not None and not is_lead_id(lead):

@@ -33,13 +33,12 @@ from leads_cli import gateway_target
 from leads_cli import template as template_module
 from leads_cli.examples import use_example_environment
 from leads_cli.keys import create_key
-from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
 from support.aws_stubs import DeployedStack
 from support.client import LeadsClient
-from support.dynamodb import embedded_server, moto_in_process, recreate_tables
+from support.dynamodb import bare_server, embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
 from support.local_api import SMALL_PLANS, UNTHROTTLED, LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
@@ -85,9 +84,8 @@ def embedded_dynamodb() -> Iterator[Any]:
 def module_embedded_dynamodb() -> Iterator[str]:
     """The local run's DynamoDB server for a whole module, as a bare endpoint: for processes
     other than this one (a built function run by the runtime's Python). No tables."""
-    server = EmbeddedDynamoDB().start()
-    yield server.endpoint
-    server.stop()
+    with bare_server() as server:
+        yield server.endpoint
 
 
 @pytest.fixture

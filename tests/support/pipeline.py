@@ -19,6 +19,7 @@ from leads_cli.local_functions import LocalFunction, load_functions
 from leads_cli.local_messaging import create_queues_and_buses
 from leads_cli.local_queue import LocalQueueMapping
 from leads_cli.local_stream import LocalStreamMapping, lambda_record
+from leads_cli.local_wakeup import Wakeups
 from leads_domain.container import forget_all
 from leads_domain.tenancy import Tenant
 from support.events import api_event
@@ -47,6 +48,8 @@ class Pipeline:
     functions: dict[str, LocalFunction]
     stream: LocalStreamMapping
     queue: LocalQueueMapping
+    # What the embedded server's writes set, as `leads serve`'s mappings wait on them.
+    wakeups: Wakeups
     log: list[str] = field(default_factory=list)
 
     def client(self, service: str = "dynamodb") -> Any:
@@ -190,6 +193,7 @@ def running_pipeline(**parameters: str) -> Iterator[Pipeline]:
             LocalQueueMapping(
                 queue_mapping, functions[queue_mapping.function], endpoints, template, log.append
             ),
+            server.wakeups,
             log,
         )
     finally:

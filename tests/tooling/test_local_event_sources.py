@@ -4,7 +4,9 @@ and, after its retries, described on the on-failure queue; a queue's failed mess
 
 import dataclasses
 import json
+import time
 
+from leads_cli import local_wakeup
 from leads_cli.local_dynamodb import Endpoints
 from leads_cli.local_queue import LocalQueueMapping
 from leads_cli.local_stream import LocalStreamMapping
@@ -30,12 +32,12 @@ class Recording:
         return self.answer(event) if callable(self.answer) else self.answer
 
 
-def stream_mapping(pipeline: Pipeline, function, **changes) -> LocalStreamMapping:
+def stream_mapping(pipeline: Pipeline, function, wakeup=None, **changes) -> LocalStreamMapping:
     (mapping,) = [m for m in pipeline.template.event_source_mappings if m.kind == "stream"]
     endpoints = Endpoints(pipeline.endpoint, pipeline.endpoint)
     mapping = dataclasses.replace(mapping, **changes)
     opened = LocalStreamMapping(
-        mapping, function, endpoints, pipeline.template, pipeline.log.append
+        mapping, function, endpoints, pipeline.template, pipeline.log.append, wakeup
     )
     # From the stream's next record: what earlier tests of the module wrote is not this test's.
     return opened.open("LATEST")
@@ -159,3 +161,58 @@ def test_a_rolled_back_transaction_does_not_blind_the_mapping(pipeline, tenant):
     mapping.drain()
 
     assert [len(event["Records"]) for event in function.events] == [1, 1]
+
+
+def test_the_embedded_servers_writes_wake_the_mappings_and_its_reads_do_not(pipeline, tenant):
+    # An idle local run waits for a write instead of polling (which cost a core's 12 %)
+    woken = pipeline.wakeups.subscribe()
+    dynamodb, sqs = pipeline.client(), pipeline.client("sqs")
+    url = pipeline.template.queue_url(pipeline.queue.mapping.source)
+    stream_arn = dynamodb.describe_table(TableName=pipeline.stream.mapping.source)["Table"][
+        "LatestStreamArn"
+    ]
+
+    # When the mappings read (their own polls), Then nothing wakes
+    woken.clear()
+    pipeline.client("dynamodbstreams").describe_stream(StreamArn=stream_arn)
+    sqs.receive_message(QueueUrl=url)
+    pipeline.call("ListLeadsFunction", "GET", LEADS, tenant)
+    assert not woken.is_set()
+
+    # When a lead is written, or a message sent, Then the mappings wake
+    create_leads(pipeline, tenant, 1)
+    assert woken.is_set()
+    woken.clear()
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+    assert woken.is_set()
+    sqs.purge_queue(QueueUrl=url)
+
+
+def test_a_running_mapping_hands_a_write_on_without_waiting_for_its_next_look(
+    pipeline, tenant, monkeypatch
+):
+    # Given a running stream mapping whose idle look would come only after a minute, and that
+    # has handed on a first lead (so it has read the stream once and is waiting)
+    monkeypatch.setattr(local_wakeup, "IDLE_SECONDS", 60.0)
+    function = Recording(answer={"batchItemFailures": []})
+    mapping = stream_mapping(pipeline, function, wakeup=pipeline.wakeups.subscribe())
+    mapping.start()
+    try:
+        first, second = Tenant(f"{tenant.account}a", "test"), Tenant(f"{tenant.account}b", "test")
+        create_leads(pipeline, first, 1)
+        wait_for_a_record_of(first, function)
+
+        # When another lead is created
+        create_leads(pipeline, second, 1)
+
+        # Then the function has its record at once, not a minute later
+        wait_for_a_record_of(second, function)
+    finally:
+        mapping.stop()
+
+
+def wait_for_a_record_of(tenant: Tenant, function: Recording) -> None:
+    deadline = time.monotonic() + 30  # bounds a broken run only: a write wakes the mapping
+    while not any(tenant.account in json.dumps(event) for event in function.events):
+        assert time.monotonic() < deadline, "the write did not wake the mapping"
+        time.sleep(0.05)

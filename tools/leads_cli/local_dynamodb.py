@@ -20,6 +20,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from leads_cli import moto_transactions
+from leads_cli.local_wakeup import Wakeups, is_write
 from leads_cli.template import Template, create_table_requests, time_to_live
 
 # DynamoDB remembers tokens for ten minutes; a bounded number does for a local run.
@@ -58,6 +59,8 @@ class EmbeddedDynamoDB:
         # TransactWriteItems answers by ClientRequestToken: DynamoDB makes a retried
         # transaction (same token) succeed without applying it twice; moto does not.
         self._transactions: dict[str, tuple[str, list[Any], list[bytes]]] = {}
+        # The local run's event source mappings wait on these for the next write.
+        self.wakeups = Wakeups()
 
     @property
     def endpoint(self) -> str:
@@ -87,7 +90,9 @@ class EmbeddedDynamoDB:
                     if len(self._transactions) > _REMEMBERED_TRANSACTIONS:
                         # Dicts keep insertion order: forget the oldest.
                         del self._transactions[next(iter(self._transactions))]
-                return answer
+            if is_write(environ.get("HTTP_X_AMZ_TARGET", "")):
+                self.wakeups.notify()
+            return answer
 
         return application
 

@@ -8,6 +8,7 @@ from leads_cli.local_dynamodb import Endpoints
 from leads_cli.local_functions import LocalFunction
 from leads_cli.local_queue import LocalQueueMapping
 from leads_cli.local_stream import LocalStreamMapping
+from leads_cli.local_wakeup import Wakeups
 from leads_cli.template import Template
 
 
@@ -20,9 +21,12 @@ def start_event_sources(
     functions: dict[str, LocalFunction],
     endpoints: Endpoints,
     log: Callable[[str], None],
+    wakeups: Wakeups,
 ) -> list[Running]:
     running: list[Running] = []
     for mapping in template.event_source_mappings:
         kind = LocalStreamMapping if mapping.kind == "stream" else LocalQueueMapping
-        running.append(kind(mapping, functions[mapping.function], endpoints, template, log).start())
+        function = functions[mapping.function]
+        started = kind(mapping, function, endpoints, template, log, wakeups.subscribe()).start()
+        running.append(started)
     return running

@@ -13,9 +13,8 @@ from typing import Any
 from leads_cli.local_dynamodb import Endpoints, client
 from leads_cli.local_functions import LocalFunction
 from leads_cli.local_messaging import queue_arn
+from leads_cli.local_wakeup import poll_until_stopped
 from leads_cli.template import EventSourceMapping, Template
-
-POLL_SECONDS = 0.1
 
 
 class LocalQueueMapping:
@@ -28,6 +27,7 @@ class LocalQueueMapping:
         endpoints: Endpoints,
         template: Template,
         log: Callable[[str], None],
+        wakeup: threading.Event | None = None,
     ) -> None:
         self.mapping = mapping
         self._function = function
@@ -35,6 +35,8 @@ class LocalQueueMapping:
         self._sqs = client(endpoints.services, "sqs")
         self._queue_url = template.queue_url(mapping.source)
         self._stopped = threading.Event()
+        # Set by the embedded server's writes (local_wakeup); without one, a look a second.
+        self._wakeup = wakeup or threading.Event()
         self._thread = threading.Thread(target=self._run, name=mapping.logical_id, daemon=True)
 
     def start(self) -> "LocalQueueMapping":
@@ -43,16 +45,20 @@ class LocalQueueMapping:
 
     def stop(self) -> None:
         self._stopped.set()
+        self._wakeup.set()
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                if not self.poll():
-                    self._stopped.wait(POLL_SECONDS)
-            except Exception as error:  # the local run must keep going; say what happened
-                self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
-                self._stopped.wait(1.0)
+        poll_until_stopped(
+            self.poll,
+            wakeup=self._wakeup,
+            stopped=self._stopped,
+            on_error=self._say_error,
+            error_wait=1.0,
+        )
+
+    def _say_error(self, error: Exception) -> None:
+        self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
 
     def poll(self) -> bool:
         """One batch, if the queue has any visible messages: whether it had."""

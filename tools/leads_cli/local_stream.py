@@ -17,9 +17,9 @@ from typing import Any
 from leads_cli.event_filters import passes
 from leads_cli.local_dynamodb import Endpoints, client
 from leads_cli.local_functions import LocalFunction
+from leads_cli.local_wakeup import poll_until_stopped
 from leads_cli.template import EventSourceMapping, Template
 
-POLL_SECONDS = 0.1
 # Lambda backs off between retries of a failed batch; locally a short wait, doubling.
 RETRY_WAIT_SECONDS = 0.2
 MAX_RETRY_WAIT_SECONDS = 2.0
@@ -35,6 +35,7 @@ class LocalStreamMapping:
         endpoints: Endpoints,
         template: Template,
         log: Callable[[str], None],
+        wakeup: threading.Event | None = None,
     ) -> None:
         self.mapping = mapping
         self._function = function
@@ -50,6 +51,8 @@ class LocalStreamMapping:
         self._start_iterators: dict[str, str] = {}
         self._from_the_oldest = True
         self._stopped = threading.Event()
+        # Set by the embedded server's writes (local_wakeup); without one, a look a second.
+        self._wakeup = wakeup or threading.Event()
         self._thread = threading.Thread(target=self._run, name=mapping.logical_id, daemon=True)
 
     def start(self) -> "LocalStreamMapping":
@@ -59,6 +62,7 @@ class LocalStreamMapping:
 
     def stop(self) -> None:
         self._stopped.set()
+        self._wakeup.set()
         self._thread.join(timeout=10)
 
     def open(self, position: str = "TRIM_HORIZON") -> "LocalStreamMapping":
@@ -80,13 +84,16 @@ class LocalStreamMapping:
         return passed
 
     def _run(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                if not self.drain():
-                    self._stopped.wait(POLL_SECONDS)
-            except Exception as error:  # the local run must keep going; say what happened
-                self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
-                self._stopped.wait(MAX_RETRY_WAIT_SECONDS)
+        poll_until_stopped(
+            self.drain,
+            wakeup=self._wakeup,
+            stopped=self._stopped,
+            on_error=self._say_error,
+            error_wait=MAX_RETRY_WAIT_SECONDS,
+        )
+
+    def _say_error(self, error: Exception) -> None:
+        self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
 
     def _read(self) -> int:
         passed = 0

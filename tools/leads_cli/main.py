@@ -142,7 +142,9 @@ def _serve(args: argparse.Namespace) -> int:
     from leads_cli import docs_page, openapi
 
     gateway.local_pages = docs_page.pages(openapi.document(), base_url)
-    event_sources = start_event_sources(template, gateway.functions, endpoints, gateway.log)
+    event_sources = start_event_sources(
+        template, gateway.functions, endpoints, gateway.log, embedded.wakeups
+    )
     embedded_note = "" if args.dynamodb_endpoint else " (embedded, in memory)"
     schedule = [
         template.parameters[f"WebhookRetry{part}Seconds"] for part in ("First", "Max", "Window")

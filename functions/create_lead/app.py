@@ -22,6 +22,8 @@ def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     unique = unique_email(request.query())
     fields = parse_fields(request.json_body())
     key = idempotency_key(request.header("Idempotency-Key"))
-    lead = leads.create_lead(tenant, fields, key, request.lambda_context, unique)
+    lead = leads.create_lead(
+        tenant, fields, key, request.lambda_context, request.request_id, unique_email=unique
+    )
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)
     return lead_answer(201, lead)

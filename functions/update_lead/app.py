@@ -22,6 +22,8 @@ def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     unique = unique_email(request.query())
     fields = parse_fields(request.json_body())
     versions = expected_versions(request.header("If-Match"))
-    lead = leads.update_lead(tenant, request.path_id, fields, versions, unique)
+    lead = leads.update_lead(
+        tenant, request.path_id, fields, versions, request.request_id, unique_email=unique
+    )
     metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
     return lead_answer(200, lead)

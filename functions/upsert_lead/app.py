@@ -24,7 +24,9 @@ def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     email = filter_value("email", request.path_parameter("email"), email=True)
     fields = parse_fields(request.json_body())
     key = idempotency_key(request.header("Idempotency-Key"))
-    done = upserts.upsert_by_email(tenant, email, fields, key, request.lambda_context)
+    done = upserts.upsert_by_email(
+        tenant, email, fields, key, request.lambda_context, request.request_id
+    )
     metric = "LeadCreated" if done.created else "LeadUpdated"
     metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
     return lead_answer(201 if done.created else 200, done.result)

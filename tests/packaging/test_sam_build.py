@@ -23,7 +23,9 @@ from leads_cli.examples import (
     EXAMPLE_LEAD_ID,
     seed_examples,
 )
+from leads_cli.local_dynamodb import client as local_client
 from leads_cli.local_dynamodb import create_tables
+from leads_cli.local_messaging import create_queues_and_buses
 from leads_cli.template import PROJECT_ROOT
 from leads_domain.container import forget_all
 from leads_domain.data import clients
@@ -66,6 +68,11 @@ def dynamodb_endpoint(
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
     create_tables(client, TEMPLATE)
+    services = (
+        local_client(module_embedded_dynamodb, "sqs"),
+        local_client(module_embedded_dynamodb, "events"),
+    )
+    create_queues_and_buses(*services, TEMPLATE)
     seed_examples()
     yield module_embedded_dynamodb
     # moto's tables live in this process: leave none for the next test on this worker.
@@ -125,7 +132,10 @@ def function_environment(folder: str, endpoint: str) -> dict[str, str]:
         **TEMPLATE.functions[logical_id].environment,
         **env_file.get("Parameters", {}),
         **env_file.get(logical_id, {}),
+        # The embedded server answers DynamoDB, SQS and EventBridge alike.
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ENDPOINT_URL_SQS": endpoint,
+        "AWS_ENDPOINT_URL_EVENTBRIDGE": endpoint,
         "AWS_ACCESS_KEY_ID": "packaging",
         "AWS_SECRET_ACCESS_KEY": "packaging",
         "AWS_REGION": "us-east-1",
@@ -212,6 +222,22 @@ def check_answer(folder: str, result: dict[str, Any]) -> None:
             result["response"]["headers"]["Access-Control-Allow-Origin"]
             == (sample_event("cors_preflight")["headers"]["Origin"])
         )
+    elif folder in ("publish_events", "deliver_webhooks"):
+        # Every record taken: three events published; the delivery (to the disabled example
+        # endpoint) dropped.
+        assert result["response"] == {"batchItemFailures": []}
+    elif folder == "create_webhook_endpoint":
+        assert _status(result) == 201, result["response"]
+        assert _body(result)["secret"].startswith("whsec_")
+    elif folder in (
+        "list_events",
+        "get_event",
+        "list_webhook_endpoints",
+        "get_webhook_endpoint",
+        "update_webhook_endpoint",
+        "delete_webhook_endpoint",
+    ):
+        assert _status(result) == 200, result["response"]
     else:
         raise AssertionError(f"no expectation for {folder}: add one")
 
@@ -259,7 +285,14 @@ def test_built_function_answers_its_event_with_only_the_build(
         assert "pydantic" not in modules
         assert "aws_lambda_powertools.event_handler" not in modules
         from_layer += ["aws_lambda_powertools", "botocore"]
-    elif folder in ("create_lead", "update_lead", "create_leads_batch", "upsert_lead"):
+    elif folder in (
+        "create_lead",
+        "update_lead",
+        "create_leads_batch",
+        "create_webhook_endpoint",
+        "update_webhook_endpoint",
+        "upsert_lead",
+    ):
         from_layer += ["aws_lambda_powertools", "botocore", "pydantic", "pydantic_core"]
     elif folder != "cors_preflight":
         # Operations without a body to validate never pay for pydantic at cold start.

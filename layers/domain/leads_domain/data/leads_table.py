@@ -71,6 +71,7 @@ from leads_domain.errors import (
     lead_duplicate,
     lead_not_found,
 )
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
@@ -78,6 +79,10 @@ CREATED_INDEX = "by_created_at"
 FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
 WRITE_TOKEN = "write_token"
+# The request that made the item's latest change (never part of the Lead): what the DynamoDB
+# stream hands the events publisher as the event's request.id and request.idempotency_key.
+REQUEST_ID = "request_id"
+IDEMPOTENCY_KEY = "idempotency_key"
 FILED = filing.FILED
 # What a lead item holds besides the Lead's fields, its version and its filed marker.
 _INTERNAL_ATTRIBUTES = ("tenant", "sk", "created_key", WRITE_TOKEN, *filing.INDEX_ATTRIBUTES)
@@ -91,11 +96,14 @@ def lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
     return {"tenant": {"S": tenant.partition}, "sk": {"S": LEAD_PREFIX + lead_id}}
 
 
-def stored_item(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
+def stored_item(
+    tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin = NO_ORIGIN
+) -> dict[str, Any]:
     """The item a new lead is stored as: its fields, its keys, its index keys, version 1, filed
-    (the transaction that stores it counts it everywhere)."""
+    (the transaction that stores it counts it everywhere), and the request that creates it."""
     item = to_item(lead)
     del item["id"]
+    item.update(to_item({REQUEST_ID: origin.request_id, IDEMPOTENCY_KEY: origin.idempotency_key}))
     item.update(lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
     item.update(to_item(filing.index_attributes(tenant, lead)))
@@ -123,14 +131,20 @@ def count_new(tenant: Tenant, leads: list[dict[str, Any]], zero_at: str | None =
     return changes.actions(tenant, zero_at)
 
 
-def insert(tenant: Tenant, lead: dict[str, Any], unique_email: bool = False) -> None:
-    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields.
-    With ``unique_email``, only while no lead of the tenant has its email (else Duplicate,
-    without the other lead's id: ``lead_pages.email_holder`` finds it)."""
+def insert(
+    tenant: Tenant,
+    lead: dict[str, Any],
+    unique_email: bool = False,
+    origin: RequestOrigin = NO_ORIGIN,
+) -> None:
+    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields;
+    ``origin`` the request that creates it. With ``unique_email``, only while no lead of the
+    tenant has its email (else Duplicate, without the other lead's id:
+    ``lead_pages.email_holder`` finds it)."""
     put = {
         "Put": {
             "TableName": get_settings().leads_table,
-            "Item": stored_item(tenant, lead),
+            "Item": stored_item(tenant, lead, origin),
             "ConditionExpression": "attribute_not_exists(sk)",
         }
     }
@@ -187,11 +201,14 @@ def update(
     remove: list[str],
     expected_versions: tuple[int, ...] = (),
     expected_values: dict[str, Any] | None = None,
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> dict[str, Any]:
     """Apply the change if the lead exists under this tenant (and, if given, is still at one
     of ``expected_versions`` and still holds ``expected_values``: attribute -> value, None for
     absent); answer the lead as stored afterwards. Conflict if it is not. For a change that
-    moves no count (``moves_counts``)."""
+    moves no count (``moves_counts``). The item then names ``origin`` as the request of its
+    latest change, and no other."""
+    set_values, remove = _with_origin(set_values, remove, origin)
     token = uuid.uuid4().hex
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
@@ -224,6 +241,16 @@ def update(
     return to_lead(response["Attributes"])
 
 
+def _with_origin(
+    set_values: dict[str, Any], remove: list[str], origin: RequestOrigin
+) -> tuple[dict[str, Any], list[str]]:
+    """The change, naming ``origin`` as the request that made it, and no other (a PATCH has
+    no Idempotency-Key: an earlier create's is removed; an upsert's is kept)."""
+    given = {REQUEST_ID: origin.request_id, IDEMPOTENCY_KEY: origin.idempotency_key}
+    set_values = {**set_values, **{name: value for name, value in given.items() if value}}
+    return set_values, [*remove, *(name for name, value in given.items() if not value)]
+
+
 def _own_write_or_conflict(item: Any, token: str, error: Exception) -> dict[str, Any]:
     """After a failed condition: the lead as this write left it, if the item found carries
     this write's token (a retry of a write that had applied); else Conflict, or
@@ -241,11 +268,13 @@ def update_filed(
     set_values: dict[str, Any],
     remove: list[str],
     unique_email: bool = False,
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> dict[str, Any]:
     """Change the lead read as ``current`` and move its counts and index entries with it, in
     one transaction, only while it is still at the version read (else Conflict). With
     ``unique_email``, a new email only while no other lead has it (else Duplicate). Answers
-    the lead as stored afterwards."""
+    the lead as stored afterwards; the item names ``origin`` as its latest change's request."""
+    set_values, remove = _with_origin(set_values, remove, origin)
     after = {name: value for name, value in {**current, **set_values}.items()}
     for name in remove:
         after.pop(name, None)

@@ -29,6 +29,7 @@ from leads_domain.logic.rules import (
     with_derived_name,
 )
 from leads_domain.paging import PageRequest
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.tenancy import Tenant
 
 # How often an update that reads the lead first retries after a concurrent change to what it
@@ -42,17 +43,20 @@ def create_lead(
     sent: dict[str, Any],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
+    request_id: str | None = None,
     unique_email: bool = False,
 ) -> VersionedLead:
     """Create a lead from validated fields (invalid requests are answered before this, never
     remembered). With an Idempotency-Key, a retry of the same request answers the first
     answer and creates nothing; the same key with another body is an IdempotencyError. With
-    ``unique_email``, only if no lead of the tenant has the email (else Duplicate)."""
+    ``unique_email``, only if no lead of the tenant has the email (else Duplicate).
+    ``request_id`` is the API request's id, which the lead.created event names."""
     if unique_email:
         _require_filed(tenant)
     if idempotency_key is None:
-        return insert(tenant, new_lead(ids.new_lead_id(), sent), unique_email=unique_email)
-    request = idempotency.request_of(tenant, idempotency_key, sent, unique=unique_email)
+        lead = new_lead(ids.new_lead_id(), sent)
+        return insert(tenant, lead, RequestOrigin(request_id), unique_email=unique_email)
+    request = idempotency.request_of(tenant, idempotency_key, sent, request_id, unique=unique_email)
     answer = idempotency.run_once(CREATE_OPERATION, request, _create_once, lambda_context)
     return VersionedLead(answer["lead"], _answered_version(answer), idempotency.replayed(answer))
 
@@ -63,7 +67,8 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     lead_id = ids.derived_id("lead_", idempotency.seed_of(request))
     lead = new_lead(lead_id, request["fields"])
     tenant = idempotency.tenant_of(request)
-    result = insert(tenant, lead, True, idempotency.unique_of(request))
+    origin = RequestOrigin(idempotency.request_id_of(request), request["key"])
+    result = insert(tenant, lead, origin, True, idempotency.unique_of(request))
     return {"lead": result.lead, "version": result.version}
 
 
@@ -75,11 +80,18 @@ def _answered_version(answer: dict[str, Any]) -> int:
 
 
 def insert(
-    tenant: Tenant, lead: dict[str, Any], retried: bool = False, unique_email: bool = False
+    tenant: Tenant,
+    lead: dict[str, Any],
+    origin: RequestOrigin = NO_ORIGIN,
+    retried: bool = False,
+    unique_email: bool = False,
 ) -> VersionedLead:
-    """Store the new lead; ``retried``: an earlier attempt (same id) may have stored it."""
+    """Store the new lead, made by the request ``origin``; ``retried``: an earlier attempt
+    (same id) may have stored it."""
     try:
-        duplicates.refused(tenant, lead, lambda: leads_table.insert(tenant, lead, unique_email))
+        duplicates.refused(
+            tenant, lead, lambda: leads_table.insert(tenant, lead, unique_email, origin)
+        )
     except Conflict:
         # An earlier attempt of this idempotent create stored the lead, then failed to record
         # its answer: that lead is the answer.
@@ -129,11 +141,14 @@ def update_lead(
     lead_id: str,
     sent: dict[str, Any],
     expected: tuple[int, ...] | None = None,
+    request_id: str | None = None,
     unique_email: bool = False,
 ) -> VersionedLead:
     """Set only the validated fields sent; null clears a field, or restores its default. With
     ``expected`` versions (If-Match), only if the lead is still at one of them. With
-    ``unique_email``, a new email only if no other lead of the tenant has it."""
+    ``unique_email``, a new email only if no other lead of the tenant has it. ``request_id``
+    is the API request's id, which the lead.updated event names."""
+    origin = RequestOrigin(request_id)
     if not ids.is_lead_id(lead_id):
         raise lead_not_found()
     if unique_email:
@@ -142,9 +157,9 @@ def update_lead(
     # An If-Match that names no version can only fail, but a missing lead is still a 404:
     # the read decides which. A change of what lists filter by moves counts: read it first.
     if not sent or _reads_first(sent) or expected == ():
-        return _read_then_update(tenant, lead_id, wanted, expected, unique_email)
+        return _read_then_update(tenant, lead_id, wanted, expected, unique_email, origin)
     try:
-        return versioned(_apply(tenant, lead_id, wanted, expected or ()))
+        return versioned(_apply(tenant, lead_id, wanted, expected or (), origin))
     except Conflict:
         raise lead_changed() from None
 
@@ -155,6 +170,7 @@ def _read_then_update(
     wanted: dict[str, Any],
     expected: tuple[int, ...] | None,
     unique_email: bool,
+    origin: RequestOrigin,
 ) -> VersionedLead:
     """For changes that depend on what is stored (a lead_name to derive, counts to move, or
     nothing at all): read, decide, and write only while the lead still holds what the decision
@@ -169,7 +185,7 @@ def _read_then_update(
         if not wanted:
             return versioned(current)
         try:
-            return change_read(tenant, current, wanted, expected or (), unique_email)
+            return change_read(tenant, current, wanted, expected or (), unique_email, origin)
         except Conflict:
             if expected is not None:
                 raise lead_changed() from None
@@ -182,9 +198,11 @@ def change_read(
     wanted: dict[str, Any],
     expected: tuple[int, ...] = (),
     unique_email: bool = False,
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> VersionedLead:
     """One attempt to apply ``wanted`` (see ``changes``) to the lead read as ``current``: only
-    while it still holds the name fields and filter values read (Conflict otherwise)."""
+    while it still holds the name fields and filter values read (Conflict otherwise); the
+    request ``origin`` makes it."""
     change = with_derived_name(current, wanted)
     set_values, remove = _split(change)
     after = {**current, **set_values}
@@ -195,11 +213,15 @@ def change_read(
             duplicates.refused(
                 tenant,
                 after,
-                lambda: leads_table.update_filed(tenant, current, set_values, remove, unique_email),
+                lambda: leads_table.update_filed(
+                    tenant, current, set_values, remove, unique_email, origin
+                ),
             )
         )
     basis = {**name_basis(current), **leads_table.filed_basis(current)}
-    return versioned(leads_table.update(tenant, current["id"], set_values, remove, expected, basis))
+    return versioned(
+        leads_table.update(tenant, current["id"], set_values, remove, expected, basis, origin)
+    )
 
 
 def _reads_first(sent: dict[str, Any]) -> bool:
@@ -218,10 +240,14 @@ def _split(change: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _apply(
-    tenant: Tenant, lead_id: str, change: dict[str, Any], expected: tuple[int, ...]
+    tenant: Tenant,
+    lead_id: str,
+    change: dict[str, Any],
+    expected: tuple[int, ...],
+    origin: RequestOrigin,
 ) -> dict[str, Any]:
     set_values, remove = _split(change)
-    return leads_table.update(tenant, lead_id, set_values, remove, expected)
+    return leads_table.update(tenant, lead_id, set_values, remove, expected, origin=origin)
 
 
 def delete_lead(

@@ -19,6 +19,7 @@ from leads_domain.filters import EMAIL, LeadFilter, normalized_email
 from leads_domain.logic import idempotency
 from leads_domain.logic.leads import change_read
 from leads_domain.logic.rules import VersionedLead, changes, new_lead, versioned
+from leads_domain.request_origin import RequestOrigin
 from leads_domain.tenancy import Tenant
 
 UPSERT_OPERATION = "leads.upsert"
@@ -40,15 +41,17 @@ def upsert_by_email(
     sent: dict[str, Any],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
+    request_id: str | None = None,
 ) -> Upserted:
     """Create or update the lead with ``email`` (checked: not blank, a filter value) from the
-    validated fields ``sent``, whose email_id, if sent, must be the same email."""
+    validated fields ``sent``, whose email_id, if sent, must be the same email. ``request_id``
+    is the API request's id, which the lead.created or lead.updated event names."""
     _check_email_field(email, sent)
     totals.require_filed(tenant)
     if idempotency_key is None:
-        return _upsert(tenant, email, sent, ids.new_lead_id())
+        return _upsert(tenant, email, sent, ids.new_lead_id(), RequestOrigin(request_id))
     payload = {"email": email, "fields": sent}
-    request = idempotency.request_of(tenant, idempotency_key, payload)
+    request = idempotency.request_of(tenant, idempotency_key, payload, request_id)
     answer = idempotency.run_once(UPSERT_OPERATION, request, _upsert_once, lambda_context)
     result = VersionedLead(answer["lead"], int(answer["version"]), idempotency.replayed(answer))
     return Upserted(result, bool(answer["created"]))
@@ -70,17 +73,21 @@ def _upsert_once(request: dict[str, Any]) -> dict[str, Any]:
     # finds it stored answers it rather than changing it again.
     payload = request["fields"]
     lead_id = ids.derived_id("lead_", idempotency.seed_of(request))
-    done = _upsert(idempotency.tenant_of(request), payload["email"], payload["fields"], lead_id)
+    origin = RequestOrigin(idempotency.request_id_of(request), request["key"])
+    tenant = idempotency.tenant_of(request)
+    done = _upsert(tenant, payload["email"], payload["fields"], lead_id, origin)
     return {"lead": done.result.lead, "version": done.result.version, "created": done.created}
 
 
-def _upsert(tenant: Tenant, email: str, sent: dict[str, Any], new_id: str) -> Upserted:
+def _upsert(
+    tenant: Tenant, email: str, sent: dict[str, Any], new_id: str, origin: RequestOrigin
+) -> Upserted:
     where = LeadFilter(field=EMAIL, value=email)
     for attempt in range(ATTEMPTS):
         holders = totals.total(tenant, where)
         if holders == 0:
             try:
-                return _create(tenant, email, sent, new_id)
+                return _create(tenant, email, sent, new_id, origin)
             except Duplicate:
                 continue  # created by another request just now: update it
         holder = lead_pages.email_holder(tenant, email)
@@ -99,16 +106,19 @@ def _upsert(tenant: Tenant, email: str, sent: dict[str, Any], new_id: str) -> Up
         if current["id"] == new_id:
             return Upserted(versioned(current), True)  # an earlier attempt created it
         try:
-            return Upserted(change_read(tenant, current, changes(sent)), False)
+            change = change_read(tenant, current, changes(sent), origin=origin)
+            return Upserted(change, False)
         except Conflict:
             continue
     raise lead_busy()
 
 
-def _create(tenant: Tenant, email: str, sent: dict[str, Any], new_id: str) -> Upserted:
+def _create(
+    tenant: Tenant, email: str, sent: dict[str, Any], new_id: str, origin: RequestOrigin
+) -> Upserted:
     lead = new_lead(new_id, {**sent, EMAIL: sent.get(EMAIL) or email})
     try:
-        leads_table.insert(tenant, lead, unique_email=True)
+        leads_table.insert(tenant, lead, unique_email=True, origin=origin)
         return Upserted(versioned({**lead, "version": leads_table.FIRST_VERSION}), True)
     except Conflict:
         existing = leads_table.get(tenant, new_id)

@@ -116,6 +116,21 @@ def check_package_size(data: dict[str, Any]) -> None:
     ]
 
 
+def check_filters(data: dict[str, Any]) -> None:
+    """What each filter adds: every filtered read and every write beside the design without
+    filters, as ratios, and a create's write units per filter."""
+    reads, writes, shares = tables(data, "6. Filters")
+    requests = column(reads, "Request")
+    for name in ("status", "lead_owner", "email_id", "created_at[gte]", "starting_after"):
+        assert any(name in request for request in requests), name
+    assert column(writes, "Request")[0].startswith("create")
+    ratio = rf"(-|\+{NUMBER}|{NUMBER}x) / (-|\+{NUMBER}|{NUMBER}x)"
+    for table in (reads, writes):
+        assert all(re.fullmatch(ratio, cell) for cell in column(table, "Ratio RU / WU")), table
+    assert len(column(shares, "Part")) == 4
+    assert all(int(cell) > 0 for cell in column(shares, "WU"))
+
+
 def check_import(data: dict[str, Any]) -> None:
     """The import and its floor, in rows per second and requests; every target judged met
     (they are counts, not timings: one request per 100 rows, an exact total, no re-creation)."""
@@ -154,4 +169,5 @@ def test_quick_benchmark_runs_and_writes_well_formed_tables(tmp_path):
     check_capacity(data)
     check_package_size(data)
     check_import(data)
+    check_filters(data)
     check_markdown(text)

@@ -329,9 +329,11 @@ def update_filed(
 
 def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
     """Delete the lead and uncount it everywhere, atomically: read it, then delete it while it
-    is still at the version read, taking it off the counts of what was read (again after a
-    concurrent change). lead_not_found if it is not the tenant's; Conflict if it is no longer
-    at one of ``expected_versions`` (when given), or keeps changing."""
+    still has the filter values read (and is still filed or not, as read), taking it off the
+    counts of those values; again after a concurrent change of them. A change of any other
+    field meanwhile does not hold the delete up. lead_not_found if it is not the tenant's;
+    Conflict if it is no longer at one of ``expected_versions`` (when given), or keeps
+    changing."""
     for _ in range(DELETE_ATTEMPTS):
         current = get(tenant, lead_id)
         if current is None:
@@ -339,29 +341,35 @@ def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()
         if expected_versions and current["version"] not in expected_versions:
             raise Conflict("The lead has changed since that version.")
         try:
-            _delete_read(tenant, current)
+            _delete_read(tenant, current, expected_versions)
             return
         except Conflict:
             continue
     raise lead_busy()
 
 
-def _delete_read(tenant: Tenant, current: dict[str, Any]) -> None:
-    # Filed or not as read: the backfill files a lead without changing its version.
-    values = {":read": {"N": str(current["version"])}}
-    if current.get(FILED):
-        filed = "#filed = :one"
-        values[":one"] = {"N": "1"}
-    else:
-        filed = "attribute_not_exists(#filed)"
-    delete_item = {
+def _delete_read(
+    tenant: Tenant, current: dict[str, Any], expected_versions: tuple[int, ...]
+) -> None:
+    # Conditioned on what decides the counts to change, not on the version: updates of other
+    # fields racing the delete (one changes the version) would otherwise make it retry, and
+    # lose, again and again. The backfill files a lead without changing its version.
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    condition = (
+        "attribute_exists(sk)"
+        + values_condition(filing.basis(current), names, values)
+        + version_condition(expected_versions, values)
+    )
+    delete_item: dict[str, Any] = {
         "TableName": get_settings().leads_table,
         "Key": lead_key(tenant, current["id"]),
-        "ConditionExpression": f"attribute_exists(sk) AND version = :read AND {filed}",
-        "ExpressionAttributeNames": {"#filed": FILED},
-        "ExpressionAttributeValues": values,
+        "ConditionExpression": condition,
+        "ExpressionAttributeNames": names,
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
+    if values:
+        delete_item["ExpressionAttributeValues"] = values
 
     def actions() -> list[dict[str, Any]]:
         shard = counters.random_shard()

@@ -9,6 +9,8 @@ VENV := .venv
 SAM_VENV := .venv-sam
 PORT ?= 3000
 STAGE ?= dev
+# The functions' instruction set (x86_64 or arm64); the layer gets that architecture's wheels.
+ARCHITECTURE ?= x86_64
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
@@ -59,8 +61,8 @@ format: $(VENV)/.installed ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-build: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build + bytecode for python3.13, into .aws-sam/build
-	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/leads build
+build: $(VENV)/.installed $(SAM_VENV)/.installed ## sam build + bytecode into .aws-sam/build (ARCHITECTURE=arm64 for Graviton)
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/leads build --architecture $(ARCHITECTURE)
 
 deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfig.toml)
 	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)

@@ -27,6 +27,7 @@ from leads_cli.local_dynamodb import create_tables
 from leads_cli.template import PROJECT_ROOT
 from leads_domain.container import forget_all
 from leads_domain.data import clients
+from support.builds import native_libraries, wheel_platforms
 from support.events import EVENTS, sample_event
 from support.functions import logical_ids
 
@@ -309,3 +310,13 @@ def test_the_build_ships_unchecked_bytecode_for_the_runtime(build):
         assert header[:4] == importlib.util.MAGIC_NUMBER, path
         # PEP 552 flags: bit 0 = hash-based, bit 1 = check the source; here hash-based only.
         assert int.from_bytes(header[4:8], "little") == 0b01, path
+
+
+def test_the_default_build_is_for_x86_64_and_deploys_only_x86_64(build):
+    layer = build / "DomainLayer" / "python"
+    assert "pydantic_core" in wheel_platforms(layer)
+    for distribution, tags in wheel_platforms(layer).items():
+        assert all(tag.endswith("x86_64") for tag in tags), (distribution, tags)
+    assert set(native_libraries(layer).values()) == {"x86_64"}
+    parameter = template_module.read_raw(build / "template.yaml")["Parameters"]["Architecture"]
+    assert (parameter["Default"], parameter["AllowedValues"]) == ("x86_64", ["x86_64"])

@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         "build", help="sam build, plus bytecode for the runtime's Python (what make deploy ships)"
     )
     build.add_argument("--build-dir", type=Path, default=Path(".aws-sam/build"))
+    build.add_argument(
+        "--architecture",
+        choices=("x86_64", "arm64"),
+        default="x86_64",
+        help="the functions' instruction set; the layer gets that architecture's wheels",
+    )
     build.set_defaults(run=_build)
 
     examples = commands.add_parser(
@@ -142,11 +148,11 @@ def _build(args: argparse.Namespace) -> int:
     from leads_cli.build import BuildError, build
 
     try:
-        build(args.build_dir.resolve())
+        build(args.build_dir.resolve(), args.architecture)
     except BuildError as error:
         print(f"leads: {error}", file=sys.stderr)
         return 1
-    print(f"built {args.build_dir} (with bytecode); next: sam deploy")
+    print(f"built {args.build_dir} for {args.architecture} (with bytecode); next: sam deploy")
     return 0
 
 

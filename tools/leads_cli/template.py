@@ -147,14 +147,21 @@ def _default_authorizer(resources: dict[str, Any]) -> str | None:
 def _read_authorizers(template: Template, auth: dict[str, Any]) -> None:
     for name, spec in auth.get("Authorizers", {}).items():
         identity = spec.get("Identity", {})
-        function_arn = spec["FunctionArn"]
         template.authorizers[name] = Authorizer(
             name=name,
-            function=function_arn["Fn::GetAtt"][0],
+            function=_function_of(spec["FunctionArn"]),
             header=identity.get("Header", "Authorization"),
             validation_expression=identity.get("ValidationExpression"),
             ttl_seconds=int(template.resolve(identity.get("ReauthorizeEvery", 300))),
         )
+
+
+def _function_of(function_arn: dict[str, Any]) -> str:
+    """The logical id of the function behind an ARN: !GetAtt Fn.Arn, or !Ref Fn.Alias (the
+    alias AutoPublishAlias makes; locally, the function itself)."""
+    if "Fn::GetAtt" in function_arn:
+        return str(function_arn["Fn::GetAtt"][0])
+    return str(function_arn["Ref"]).removesuffix(".Alias")
 
 
 def _read_function(

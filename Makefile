@@ -7,6 +7,7 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
 RUNTIME_PYTHON ?= $(firstword $(shell ls -d $(PYENV_ROOT)/versions/3.13.*/bin/python3.13 2>/dev/null | sort -V | tail -n 1) $(shell command -v python3.13))
 VENV := .venv
 SAM_VENV := .venv-sam
+SCAN_VENV := .venv-scan
 PORT ?= 3000
 STAGE ?= dev
 # The functions' instruction set (x86_64 or arm64); the layer gets that architecture's wheels.
@@ -14,7 +15,7 @@ ARCHITECTURE ?= x86_64
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help run test test-fast fuzz lint format build deploy bench bench-quick clean
+.PHONY: help run test test-fast fuzz lint format scan build deploy bench bench-quick clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,11 +33,17 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	@touch $@
 
+# checkov pins boto3 to other versions than the layer's: the scanners get a virtualenv too.
+$(SCAN_VENV)/.installed: requirements-scan.txt
+	$(RUNTIME_PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	@touch $@
+
 run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
 	$(VENV)/bin/leads serve --port $(PORT)
 
-test: $(VENV)/.installed $(SAM_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template packaging bench
-	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+test: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template packaging bench
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam SCAN_BIN=$(abspath $(SCAN_VENV))/bin RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 FAST_TIERS := tests/unit tests/data tests/handlers tests/contract
 test-fast: $(VENV)/.installed ## The inner loop, under a minute: unit, data, handlers, contract (no slow tests)
@@ -57,6 +64,9 @@ lint: $(VENV)/.installed ## ruff and mypy
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+scan: $(VENV)/.installed $(SCAN_VENV)/.installed ## checkov and cfn-lint (serverless rules) on template.yaml; skips in scan-skips.yaml
+	SCAN_BIN=$(abspath $(SCAN_VENV))/bin $(VENV)/bin/leads scan
+
 format: $(VENV)/.installed ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -68,4 +78,4 @@ deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfi
 	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)
 
 clean: ## Remove virtualenvs and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(SAM_VENV) $(SCAN_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.set_defaults(run=_build)
 
+    scan = commands.add_parser(
+        "scan", help="checkov and cfn-lint on template.yaml; unexplained findings fail"
+    )
+    scan.add_argument("--template", type=Path, default=template_module.TEMPLATE_PATH)
+    scan.set_defaults(run=_scan)
+
     examples = commands.add_parser(
         "examples", help="create the tables and seed the key and lead the events/ files use"
     )
@@ -154,6 +160,18 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(f"built {args.build_dir} for {args.architecture} (with bytecode); next: sam deploy")
     return 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from leads_cli.scan import ScanError, scan
+
+    try:
+        verdict = scan(args.template.resolve())
+    except ScanError as error:
+        print(f"leads: {error}", file=sys.stderr)
+        return 2
+    print(verdict.report())
+    return 0 if verdict.clean else 1
 
 
 def _examples(args: argparse.Namespace) -> int:

@@ -15,10 +15,10 @@ ARCHITECTURE ?= x86_64
 PYTEST_ARGS ?=
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help run test test-fast fuzz lint format scan build deploy bench bench-quick clean
+.PHONY: help run test test-fast test-sam-local test-deployed fuzz lint format scan build deploy bench bench-quick clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml layers/domain/requirements.txt requirements-dev.txt
 	@test -n "$(RUNTIME_PYTHON)" || { echo "python3.13 (the Lambda runtime) is needed: pyenv install 3.13"; exit 1; }
@@ -42,8 +42,27 @@ $(SCAN_VENV)/.installed: requirements-scan.txt
 run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
 	$(VENV)/bin/leads serve --port $(PORT)
 
-test: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template packaging bench
+test: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template (+ checkov, cfn-lint) packaging bench
 	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam SCAN_BIN=$(abspath $(SCAN_VENV))/bin RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# SAM CLI's own `sam local invoke` / `start-api` in Docker: provisioned by sam-local.sh (as root,
+# Debian's docker.io and a locally built base image) unless a Docker daemon already answers.
+# The build happens outside the script's network namespace (it needs PyPI); the tests inside.
+SAM_LOCAL := tools/sam_local/sam-local.sh
+SAM_LOCAL_BUILD := .aws-sam/sam-local
+test-sam-local: $(VENV)/.installed $(SAM_VENV)/.installed ## SAM's own sam local invoke/start-api on the build, in Docker (CI runs it)
+	$(SAM_LOCAL) up
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/leads build --build-dir $(SAM_LOCAL_BUILD)
+	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam SAM_LOCAL_BUILD=$(abspath $(SAM_LOCAL_BUILD)) SAM_LOCAL_TIER=1 \
+	  $(SAM_LOCAL) run -- $(VENV)/bin/pytest tests/sam_local $(PYTEST_ARGS)
+
+# The HTTP and fuzz tiers against an API already running (tests/support/target.py): a stack
+# (its ApiBaseUrl; keys for throwaway accounts made in its tables and erased afterwards), or
+# URL= with KEY= (one throwaway account's key) or ENDPOINT= (a DynamoDB to make keys in).
+test-deployed: $(VENV)/.installed ## The HTTP and fuzz tiers against a deployed stack: STACK=leads-api-dev (or URL=... KEY=...)
+	@test -n "$(STACK)$(URL)" || { echo "make test-deployed STACK=<stack name>, or URL=<base URL> KEY=<key of a throwaway account>" >&2; exit 2; }
+	LEADS_API_STACK="$(STACK)" LEADS_API_URL="$(URL)" LEADS_API_KEY="$(KEY)" LEADS_API_DYNAMODB="$(ENDPOINT)" \
+	  $(VENV)/bin/pytest -n 2 tests/http tests/fuzz $(PYTEST_ARGS)
 
 FAST_TIERS := tests/unit tests/data tests/handlers tests/contract
 test-fast: $(VENV)/.installed ## The inner loop, under a minute: unit, data, handlers, contract (no slow tests)

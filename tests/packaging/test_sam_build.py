@@ -18,18 +18,15 @@ from leads_cli import lambda_context
 from leads_cli import template as template_module
 from leads_cli.build import BuildError, runtime_python
 from leads_cli.build import build as build_artifact
-from leads_cli.examples import (
-    EXAMPLE_KEY_ID,
-    EXAMPLE_LEAD_ID,
-    seed_examples,
-)
+from leads_cli.examples import seed_examples
 from leads_cli.local_dynamodb import create_tables
 from leads_cli.template import PROJECT_ROOT
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from support.builds import native_libraries, wheel_platforms
-from support.events import EVENTS, sample_event
+from support.events import EVENTS
 from support.functions import logical_ids
+from support.samples import assert_sample_answer
 
 pytestmark = [pytest.mark.sam, pytest.mark.slow]  # sam build takes minutes
 
@@ -163,57 +160,13 @@ def run_built(build: Path, folder: str, endpoint: str, tmp_path: Path) -> dict[s
     return dict(json.loads(result_file.read_text()))
 
 
-def _status(result: dict[str, Any]) -> int:
-    return int(result["response"]["statusCode"])
-
-
-def _body(result: dict[str, Any]) -> Any:
-    return json.loads(result["response"]["body"])
-
-
-def check_answer(folder: str, result: dict[str, Any]) -> None:
-    if folder == "authorizer":
-        answer = result["response"]
-        assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-        assert answer["policyDocument"]["Statement"][0]["Resource"] == (
-            "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"
-        )
-        assert answer["context"] == {
-            "account": "acct_example",
-            "mode": "test",
-            "key_id": EXAMPLE_KEY_ID,
-        }
-    elif folder == "create_lead":
-        assert _status(result) == 201, result["response"]
-        assert _body(result)["id"].startswith("lead_")
-    elif folder == "delete_lead":
-        assert _status(result) == 200, result["response"]
-        assert _body(result) == {"id": EXAMPLE_LEAD_ID, "deleted": True}
-    elif folder == "list_leads":
-        assert _status(result) == 200, result["response"]
-        page = _body(result)
-        assert [lead["id"] for lead in page["data"]] == [EXAMPLE_LEAD_ID]
-        assert page["total"] == 1
-    elif folder in ("get_lead", "update_lead"):
-        assert _status(result) == 200, result["response"]
-        assert _body(result)["id"] == EXAMPLE_LEAD_ID
-    elif folder == "cors_preflight":
-        assert _status(result) == 204, result["response"]
-        assert (
-            result["response"]["headers"]["Access-Control-Allow-Origin"]
-            == (sample_event("cors_preflight")["headers"]["Origin"])
-        )
-    else:
-        raise AssertionError(f"no expectation for {folder}: add one")
-
-
 @pytest.mark.parametrize("folder", sorted(FOLDERS))
 def test_built_function_answers_its_event_with_only_the_build(
     build, dynamodb_endpoint, folder, tmp_path
 ):
     result = run_built(build, folder, dynamodb_endpoint, tmp_path)
 
-    check_answer(folder, result)
+    assert_sample_answer(folder, result["response"])
 
     function_dir = (build / FOLDERS[folder]).resolve()
     layer_dir = (build / "DomainLayer" / "python").resolve()

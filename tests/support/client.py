@@ -1,6 +1,7 @@
 """The API as one key sees it, over HTTP: a small client for the routes, and helpers that
 assert success and answer the body."""
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ import requests
 from support.assertions import assert_lead
 from support.local_api import LocalApi
 from support.reference import COLLECTION
+from support.target import retry_after
 
 REQUEST_SECONDS = 30
 
@@ -41,10 +43,17 @@ class LeadsClient:
             authorization = f"Bearer {self.key}"
         if authorization is not None:
             headers["Authorization"] = authorization
-        with requests.Session() as session:
-            return session.request(
-                method, self.api.url(path), headers=headers, timeout=REQUEST_SECONDS, **kwargs
-            )
+        for attempt in range(self.api.throttle_retries + 1):
+            with requests.Session() as session:
+                response = session.request(
+                    method, self.api.url(path), headers=headers, timeout=REQUEST_SECONDS, **kwargs
+                )
+            if response.status_code != 429 or attempt == self.api.throttle_retries:
+                break
+            time.sleep(retry_after(response, attempt))
+        if method.upper() == "POST" and path == COLLECTION and response.status_code == 201:
+            self.api.record_created(self.key, response.json()["id"])
+        return response
 
     # One method per route, answering the raw response.
 

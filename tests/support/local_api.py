@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from leads_cli.template import PROJECT_ROOT
 
@@ -77,13 +77,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-def run_leads(*arguments: str) -> str:
-    """Run the `leads` CLI; answer its stdout, fail the test with its stderr if it fails."""
+def run_leads(*arguments: str, environment: dict[str, str] | None = None) -> str:
+    """Run the `leads` CLI; answer its stdout, fail the test with its stderr if it fails.
+    ``environment``: instead of this process's, minus anything pointing boto elsewhere."""
     result = subprocess.run(
         [*LEADS_CLI, *arguments],
         capture_output=True,
         text=True,
-        env=_subprocess_environment(),
+        env=environment or _subprocess_environment(),
         cwd=ROOT,
         timeout=60,
         check=False,
@@ -104,6 +105,8 @@ class LocalApi:
     dynamodb_endpoint: str
     test_key: str
     log_path: Path
+    # The local run never throttles: a 429 is an answer to check, not to wait out.
+    throttle_retries: ClassVar[int] = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -116,27 +119,25 @@ class LocalApi:
             log.seek(offset)
             return log.read().decode("utf-8", "replace")
 
+    def record_created(self, key: str, lead_id: str) -> None:
+        """A lead the tests created: the local run's data goes with it, nothing to undo."""
+
     # Keys, made and revoked with the CLI, as an operator does.
+
+    def leads(self, *arguments: str) -> str:
+        """The `leads` CLI, on this API's tables."""
+        return run_leads(*arguments, "--endpoint-url", self.dynamodb_endpoint)
 
     def create_key(self, account: str, mode: str = "test") -> tuple[str, str]:
         """(key id, key) of a new key for this account and mode."""
-        output = run_leads(
-            "keys",
-            "create",
-            "--account",
-            account,
-            "--mode",
-            mode,
-            "--endpoint-url",
-            self.dynamodb_endpoint,
-        )
+        output = self.leads("keys", "create", "--account", account, "--mode", mode)
         key_id = re.search(r"^key_id: (key_\w+)$", output, re.MULTILINE)
         key = re.search(rf"^api_key: (sk_{mode}_\w+)$", output, re.MULTILINE)
         assert key_id and key, f"unexpected `leads keys create` output: {output!r}"
         return key_id.group(1), key.group(1)
 
     def revoke_key(self, key_id: str) -> None:
-        output = run_leads("keys", "revoke", key_id, "--endpoint-url", self.dynamodb_endpoint)
+        output = self.leads("keys", "revoke", key_id)
         assert f"{key_id} revoked at" in output, output
 
     def new_client(self, account: str | None = None, mode: str = "test") -> Any:

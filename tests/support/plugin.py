@@ -6,6 +6,9 @@ in place before anything reads settings.
 
 import os
 
+# First: the caller's own AWS settings, before they are replaced below (make test-deployed).
+import support.operator  # noqa: F401
+
 # Fake credentials, and no X-Ray or CloudWatch.
 os.environ.update(
     {
@@ -25,6 +28,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +44,13 @@ from support.dynamodb import embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
 from support.local_api import LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
+from support.sam_local import (
+    ContainerDynamoDB,
+    SamLocalUnavailable,
+    built_template,
+    container_dynamodb,
+)
+from support.target import api_under_test, remote
 
 # Table names as the functions see them, from template.yaml (locally, tables are named by
 # their logical ids).
@@ -89,6 +100,19 @@ def module_embedded_dynamodb() -> Iterator[str]:
     server = EmbeddedDynamoDB().start()
     yield server.endpoint
     server.stop()
+
+
+@pytest.fixture
+def local_dynamodb(embedded_dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The embedded DynamoDB's endpoint, for the `leads` CLI run in-process: its
+    `--endpoint-url` sets the endpoint and table names for the process, and later tests must
+    not inherit them."""
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME"):
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
+        else:
+            monkeypatch.delenv(name, raising=False)
+    return str(embedded_dynamodb.endpoint)
 
 
 @pytest.fixture
@@ -146,15 +170,18 @@ def log_output(
 
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
-    """The local run as `make run` starts it (template defaults: a 300 s authorizer cache),
-    one per xdist worker."""
-    with running_local_api() as api:
+    """The API under test, one per xdist worker: the local run as `make run` starts it
+    (template defaults: a 300 s authorizer cache), or, under `make test-deployed`, the API
+    running elsewhere (support/target.py)."""
+    with api_under_test() as api:
         yield api
 
 
 @pytest.fixture(scope="session")
 def uncached_local_api() -> Iterator[LocalApi]:
     """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
+    if remote():
+        pytest.skip("needs a second `leads serve` with AuthorizerCacheTtl=0: local only")
     with running_local_api("--parameter", "AuthorizerCacheTtl=0") as api:
         yield api
 
@@ -185,6 +212,28 @@ def fresh_key(new_client: Callable[..., LeadsClient]) -> str:
     return new_client().key
 
 
+# --- SAM's own local tools (make test-sam-local) ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sam_local_template() -> Path:
+    """What `make test-sam-local` built, with Docker answering. Elsewhere (`make test`) the
+    tier is skipped; under `make test-sam-local` (SAM_LOCAL_TIER=1) it must run."""
+    try:
+        return built_template()
+    except SamLocalUnavailable as reason:
+        if os.environ.get("SAM_LOCAL_TIER"):
+            pytest.fail(str(reason))
+        pytest.skip(str(reason))
+
+
+@pytest.fixture(scope="module")
+def sam_local_dynamodb(sam_local_template: Path) -> Iterator[ContainerDynamoDB]:
+    """The embedded DynamoDB on every interface, reached by SAM's containers."""
+    with container_dynamodb() as dynamodb:
+        yield dynamodb
+
+
 # On failure, show what each local run logged during the test (one line per request,
 # tracebacks), and what a fuzz run recorded.
 
@@ -196,6 +245,14 @@ def _local_api_log_offsets(request: pytest.FixtureRequest) -> None:
         if name in request.fixturenames:
             server: LocalApi = request.getfixturevalue(name)
             request.node.stash[_LOG_OFFSETS][name] = server.log_size()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Against an API other than a local run of its own, tests that need the local run (its
+    DynamoDB read raw, its own HTTP parsing, a restart) are skipped, saying why."""
+    marker = item.get_closest_marker("local_only")
+    if marker is not None and remote():
+        pytest.skip(f"local run only: {marker.args[0]}")
 
 
 @pytest.hookimpl(wrapper=True)

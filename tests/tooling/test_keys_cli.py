@@ -1,24 +1,8 @@
 """`leads keys`: a key is printed once, listed without its secret, and revoked by id."""
 
-import os
-
-import pytest
-
 from leads_cli.main import main
 from leads_domain import api_keys
 from leads_domain.data import keys_table
-
-
-@pytest.fixture
-def local_dynamodb(embedded_dynamodb, monkeypatch):
-    # `leads keys --endpoint-url` sets the endpoint and table names for the process; later
-    # tests must not inherit them.
-    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME"):
-        if name in os.environ:
-            monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
-        else:
-            monkeypatch.delenv(name, raising=False)
-    return embedded_dynamodb.endpoint
 
 
 def run(capsys, *argv):

@@ -43,14 +43,9 @@ def local_table_names() -> dict[str, str]:
 
 
 def stack_table_names(stack: str) -> dict[str, str]:
-    import boto3
+    from leads_cli.stack import stack_outputs
 
-    outputs = (
-        boto3.client("cloudformation")
-        .describe_stacks(StackName=stack)["Stacks"][0]
-        .get("Outputs", [])
-    )
-    values = {output["OutputKey"]: str(output["OutputValue"]) for output in outputs}
+    values = stack_outputs(stack)
     missing = [key for key in STACK_OUTPUTS.values() if key not in values]
     if missing:
         raise SystemExit(f"stack {stack} has no {', '.join(missing)} output")

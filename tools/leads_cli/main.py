@@ -5,7 +5,9 @@ import os
 import sys
 from pathlib import Path
 
+from leads_cli import accounts, scan, stack
 from leads_cli import template as template_module
+from leads_cli.table_options import add_table_options
 
 LOCAL_ACCOUNT = "acct_local"
 
@@ -50,12 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     build.set_defaults(run=_build)
 
-    scan = commands.add_parser(
-        "scan", help="checkov and cfn-lint on template.yaml; unexplained findings fail"
-    )
-    scan.add_argument("--template", type=Path, default=template_module.TEMPLATE_PATH)
-    scan.set_defaults(run=_scan)
-
     examples = commands.add_parser(
         "examples", help="create the tables and seed the key and lead the events/ files use"
     )
@@ -76,13 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     revoke.add_argument("key_id")
     revoke.set_defaults(run=_keys_revoke)
     for sub in (create, listing, revoke):
-        where = sub.add_mutually_exclusive_group()
-        where.add_argument("--stack", help="a deployed stack: use the tables in its outputs")
-        where.add_argument(
-            "--endpoint-url",
-            help="a DynamoDB endpoint, e.g. the local run's (or set AWS_ENDPOINT_URL_DYNAMODB)",
-        )
-        sub.add_argument("--region")
+        add_table_options(sub)
+    for module in (accounts, scan, stack):
+        module.register(commands)
 
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
@@ -160,18 +152,6 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(f"built {args.build_dir} for {args.architecture} (with bytecode); next: sam deploy")
     return 0
-
-
-def _scan(args: argparse.Namespace) -> int:
-    from leads_cli.scan import ScanError, scan
-
-    try:
-        verdict = scan(args.template.resolve())
-    except ScanError as error:
-        print(f"leads: {error}", file=sys.stderr)
-        return 2
-    print(verdict.report())
-    return 0 if verdict.clean else 1
 
 
 def _examples(args: argparse.Namespace) -> int:

@@ -7,9 +7,11 @@ The scanners live in a virtualenv of their own (.venv-scan, built by `make`): ch
 boto3 to versions other than the functions'. `make scan` runs this; so does tests/template.
 """
 
+import argparse
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,3 +179,21 @@ def scan(template: Path = TEMPLATE_PATH, skips: Path = SKIPS_PATH) -> Verdict:
     bin_dir = scanner_bin()
     findings = run_checkov(template, bin_dir) + run_cfn_lint(template, bin_dir)
     return judge(findings, load_skips(skips))
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "scan", help="checkov and cfn-lint on template.yaml; unexplained findings fail"
+    )
+    parser.add_argument("--template", type=Path, default=TEMPLATE_PATH)
+    parser.set_defaults(run=_scan)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    try:
+        verdict = scan(args.template.resolve())
+    except ScanError as error:
+        print(f"leads: {error}", file=sys.stderr)
+        return 2
+    print(verdict.report())
+    return 0 if verdict.clean else 1

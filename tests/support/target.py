@@ -1,0 +1,147 @@
+"""Where the HTTP and fuzz tiers send their requests: the one switch between `leads serve`
+and an API already running elsewhere, such as a deployed stack (`make test-deployed`).
+
+- Nothing set: `leads serve` in a subprocess, as `make run` starts it (the default).
+- LEADS_API_URL: that base URL. LEADS_API_STACK alone: the stack's ApiBaseUrl output.
+  Keys for fresh throwaway accounts are made where LEADS_API_STACK (the stack's tables) or
+  LEADS_API_DYNAMODB (a DynamoDB endpoint) says, with the `leads` CLI as an operator makes
+  them; every account the run made is erased when it ends (`leads accounts delete`).
+  With neither, LEADS_API_KEY (a key of a throwaway account) is the run's only key: tests
+  that need fresh accounts are skipped, and the leads the run created are deleted.
+
+The tests are the same either way; tests that inherently need the local run are marked
+`local_only` and skipped against anything else, with the reason.
+"""
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import requests
+
+from support.local_api import LocalApi, run_leads, running_local_api, unique_account
+from support.operator import AWS_SETTINGS
+
+THROWAWAY_PREFIX = "acct_throwaway"
+
+
+def remote() -> bool:
+    """Whether the tiers run against an API other than a `leads serve` of their own."""
+    return bool(os.environ.get("LEADS_API_URL") or os.environ.get("LEADS_API_STACK"))
+
+
+def operator_environment() -> dict[str, str]:
+    """This process's environment with the operator's own AWS settings, not the tests' fakes."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return {**environment, **AWS_SETTINGS}
+
+
+@dataclass
+class DeployedApi(LocalApi):
+    """An API the tests did not start. Same interface as the local run; keys are made (and
+    the accounts erased afterwards) where ``key_location`` says, if anywhere."""
+
+    key_location: tuple[str, ...] = ()
+    accounts: set[str] = field(default_factory=set)
+    created: list[tuple[str, str]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    # A deployed stage throttles (429); a well-behaved client waits and retries.
+    throttle_retries: ClassVar[int] = 5
+
+    def log_size(self) -> int:
+        return 0
+
+    def log_since(self, offset: int) -> str:
+        return ""
+
+    def create_key(self, account: str, mode: str = "test") -> tuple[str, str]:
+        if not self.key_location:
+            pytest.skip(
+                "needs keys for fresh accounts: give STACK=<stack> (or a DynamoDB endpoint) "
+                "so that the run can make them"
+            )
+        with self._lock:
+            self.accounts.add(account)
+        return super().create_key(account, mode)
+
+    def leads(self, *arguments: str) -> str:
+        return run_leads(*arguments, *self.key_location, environment=operator_environment())
+
+    def record_created(self, key: str, lead_id: str) -> None:
+        with self._lock:
+            self.created.append((key, lead_id))
+
+    def clean_up(self) -> None:
+        """Erase every account the run made; with only a given key, delete the leads made."""
+        for account in sorted(self.accounts):
+            self.leads("accounts", "delete", "--account", account, "--yes")
+        if not self.key_location:
+            for key, lead_id in self.created:
+                answer = requests.delete(
+                    self.url(f"/api/crm/lead/{lead_id}"),
+                    headers={"Authorization": f"Bearer {key}"},
+                    timeout=30,
+                )
+                assert answer.status_code in (200, 404), answer.text
+
+
+def _key_location() -> tuple[str, ...]:
+    if os.environ.get("LEADS_API_STACK"):
+        return ("--stack", os.environ["LEADS_API_STACK"])
+    if os.environ.get("LEADS_API_DYNAMODB"):
+        return ("--endpoint-url", os.environ["LEADS_API_DYNAMODB"])
+    return ()
+
+
+def _base_url() -> str:
+    url = os.environ.get("LEADS_API_URL")
+    if not url:
+        stack = os.environ["LEADS_API_STACK"]
+        url = run_leads(
+            "outputs", "--stack", stack, "--name", "ApiBaseUrl", environment=operator_environment()
+        ).strip()
+    return url.rstrip("/")
+
+
+@contextlib.contextmanager
+def deployed_api() -> Iterator[DeployedApi]:
+    log = Path(os.devnull)
+    location = _key_location()
+    given_key = os.environ.get("LEADS_API_KEY", "")
+    if not location and not given_key:
+        raise pytest.UsageError(
+            "LEADS_API_URL needs LEADS_API_KEY, LEADS_API_STACK or LEADS_API_DYNAMODB"
+        )
+    api = DeployedApi(_base_url(), os.environ.get("LEADS_API_DYNAMODB", ""), given_key, log)
+    api.key_location = location
+    try:
+        if not given_key:
+            api.test_key = api.create_key(unique_account(THROWAWAY_PREFIX))[1]
+        yield api
+    finally:
+        api.clean_up()
+
+
+@contextlib.contextmanager
+def api_under_test() -> Iterator[LocalApi]:
+    """The API the tiers talk to: a deployed one when LEADS_API_URL or LEADS_API_STACK says
+    so, else a fresh `leads serve`."""
+    if remote():
+        with deployed_api() as api:
+            yield api
+    else:
+        with running_local_api() as local:
+            yield local
+
+
+def retry_after(answer: requests.Response, attempt: int) -> float:
+    """Seconds to wait before retrying a 429: its Retry-After, else a growing backoff."""
+    try:
+        return max(float(answer.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return min(0.5 * 2**attempt, 8.0)

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 import requests
@@ -68,6 +68,10 @@ class DeployedApi(LocalApi):
         with self._lock:
             self.accounts.add(account)
         return super().create_key(account, mode)
+
+    def new_client(self, account: str | None = None, mode: str = "test") -> Any:
+        # Named as throwaways, so that an operator recognises what a killed run left behind.
+        return super().new_client(account or unique_account(THROWAWAY_PREFIX), mode)
 
     def leads(self, *arguments: str) -> str:
         return run_leads(*arguments, *self.key_location, environment=operator_environment())

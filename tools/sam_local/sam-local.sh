@@ -100,13 +100,20 @@ start_dockerd() {
   return 1
 }
 
-# The wheel of awslambdaric for the image's Python: from PyPI, with whichever pip is at hand.
+# The wheel of awslambdaric for the image's Python: from PyPI, with whichever pip is at hand
+# (CI provisions before `make` has made any virtualenv: then the runtime's Python's own pip).
 download_wheels() {
-  local dest=$1 pip
-  for pip in "${SAM_LOCAL_PIP:-}" .venv-sam/bin/pip .venv/bin/pip pip3; do
-    [ -n "$pip" ] && command -v "$pip" >/dev/null && break
+  local dest=$1 pip=() candidate
+  for candidate in "${SAM_LOCAL_PIP:-}" .venv-sam/bin/pip .venv/bin/pip; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then pip=("$candidate"); break; fi
   done
-  "$pip" download -q --disable-pip-version-check --only-binary=:all: \
+  if [ ${#pip[@]} -eq 0 ]; then
+    for candidate in python3.13 python3; do
+      if "$candidate" -m pip --version >/dev/null 2>&1; then pip=("$candidate" -m pip); break; fi
+    done
+  fi
+  [ ${#pip[@]} -gt 0 ] || { log "no pip to download awslambdaric with (set SAM_LOCAL_PIP)"; return 1; }
+  "${pip[@]}" download -q --disable-pip-version-check --only-binary=:all: \
     --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 --python-version "$PY" \
     --implementation cp -d "$dest" awslambdaric 2>&1 | grep -v '^WARNING: Location' || true
 }

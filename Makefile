@@ -8,6 +8,8 @@ RUNTIME_PYTHON ?= $(firstword $(shell ls -d $(PYENV_ROOT)/versions/3.13.*/bin/py
 VENV := .venv
 SAM_VENV := .venv-sam
 SCAN_VENV := .venv-scan
+# The OpenAPI linter (Spectral and the OWASP rule set), from npm at the locked versions.
+OPENAPI_LINT := tools/openapi_lint
 PORT ?= 3000
 STAGE ?= dev
 # The functions' instruction set (x86_64 or arm64); the layer gets that architecture's wheels.
@@ -39,10 +41,16 @@ $(SCAN_VENV)/.installed: requirements-scan.txt
 	$(SCAN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-scan.txt
 	@touch $@
 
-run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000 (PORT=8123 for another)
+# Node.js (20 or later) and npm install the OpenAPI linter, exactly as package-lock.json says.
+$(OPENAPI_LINT)/node_modules/.installed: $(OPENAPI_LINT)/package.json $(OPENAPI_LINT)/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20 and npm are needed for the OpenAPI linter"; exit 1; }
+	npm ci --prefix $(OPENAPI_LINT) --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+run: $(VENV)/.installed ## Start the API locally on http://127.0.0.1:3000, DynamoDB on PORT+1 (PORT=8123 for another)
 	$(VENV)/bin/leads serve --port $(PORT)
 
-test: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template (+ checkov, cfn-lint) packaging bench
+test: $(VENV)/.installed $(SAM_VENV)/.installed $(SCAN_VENV)/.installed $(OPENAPI_LINT)/node_modules/.installed ## Every tier: unit data handlers contract http faults fuzz tooling template (+ checkov, cfn-lint) packaging bench
 	SAM_CLI=$(abspath $(SAM_VENV))/bin/sam SCAN_BIN=$(abspath $(SCAN_VENV))/bin RUNTIME_PYTHON=$(RUNTIME_PYTHON) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 # SAM CLI's own `sam local invoke` / `start-api` in Docker: provisioned by sam-local.sh (as root,
@@ -65,7 +73,7 @@ test-deployed: $(VENV)/.installed ## The HTTP and fuzz tiers against a deployed 
 	  $(VENV)/bin/pytest -n 2 tests/http tests/fuzz $(PYTEST_ARGS)
 
 FAST_TIERS := tests/unit tests/data tests/handlers tests/contract
-test-fast: $(VENV)/.installed ## The inner loop, under a minute: unit, data, handlers, contract (no slow tests)
+test-fast: $(VENV)/.installed $(OPENAPI_LINT)/node_modules/.installed ## The inner loop, under a minute: unit, data, handlers, contract (no slow tests)
 	$(VENV)/bin/pytest -n 2 -m "not slow and not sam" $(FAST_TIERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed $(SAM_VENV)/.installed ## Benchmarks: cold start, warm, DynamoDB capacity, size -> bench/RESULTS.md
@@ -97,4 +105,4 @@ deploy: build ## sam build + sam deploy (STAGE=dev or prod; settings in samconfi
 	$(SAM_VENV)/bin/sam deploy --config-env $(STAGE)
 
 clean: ## Remove virtualenvs and build output
-	rm -rf $(VENV) $(SAM_VENV) $(SCAN_VENV) .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) $(SAM_VENV) $(SCAN_VENV) $(OPENAPI_LINT)/node_modules .aws-sam .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -80,6 +80,30 @@ def test_update_with_a_stale_version_is_a_conflict(dynamodb, tenant):
     assert leads_table.get(tenant, lead["id"])["city"] == "Rome"
 
 
+def test_update_with_expected_values_applies_only_while_the_lead_holds_them(dynamodb, tenant):
+    # Given a lead with a first name and no last name
+    lead = new_lead(first_name="Ada", lead_name="Ada")
+    leads_table.insert(tenant, lead)
+    expected = {"first_name": "Ada", "last_name": None}
+
+    # When a change computed from those values is applied, Then it applies
+    leads_table.update(tenant, lead["id"], {"city": "Rome"}, [], expected_values=expected)
+
+    # And once the lead no longer holds them (a last name arrived), the same change conflicts
+    leads_table.update(tenant, lead["id"], {"last_name": "Lovelace"}, [])
+    with pytest.raises(Conflict):
+        leads_table.update(tenant, lead["id"], {"lead_name": "Ada"}, [], expected_values=expected)
+    with pytest.raises(Conflict):
+        leads_table.update(
+            tenant, lead["id"], {"lead_name": "Ada"}, [], expected_values={"first_name": "Bo"}
+        )
+    stored = leads_table.get(tenant, lead["id"])
+    assert (stored["city"], stored["last_name"], stored["version"]) == ("Rome", "Lovelace", 3)
+    # And a missing lead is still not found, whatever values were expected
+    with pytest.raises(NotFound):
+        leads_table.update(tenant, "lead_missing", {"city": "Rome"}, [], expected_values=expected)
+
+
 def test_delete_uncounts_once_and_never_resurrects(dynamodb, tenant):
     lead = new_lead()
     leads_table.insert(tenant, lead)

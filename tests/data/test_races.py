@@ -4,12 +4,14 @@ local run uses: as from many Lambda containers, whose requests really do interle
 One winner per If-Match version, one lead per idempotent create, one successful delete.
 """
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from leads_domain.data import leads_table
 from leads_domain.data.attributes import from_item
 from leads_domain.errors import Conflict, NotFound, PreconditionFailed
 from leads_domain.logic import leads
@@ -122,3 +124,86 @@ def test_parallel_deletes_with_if_match_succeed_once(raw: Any) -> None:
     )
     assert list(lead_items(raw, tenant)) == [keep.lead["id"]]
     assert counted(raw, tenant) == 1
+
+
+@pytest.fixture
+def reads_together(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """reads_together(n): the next n reads of a lead wait for one another, so that n
+    concurrent updates all read the lead before any of them writes: the race, every time."""
+
+    def arm(count: int) -> None:
+        barrier = threading.Barrier(count, timeout=10)
+        read = leads_table.get
+        waiting = {"left": count}
+        lock = threading.Lock()
+
+        def get_then_wait(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
+            lead = read(tenant, lead_id)
+            with lock:
+                first_read = waiting["left"] > 0
+                waiting["left"] -= 1
+            if first_read:
+                barrier.wait()
+            return lead
+
+        monkeypatch.setattr(leads_table, "get", get_then_wait)
+
+    return arm
+
+
+def test_concurrent_changes_of_two_name_fields_leave_the_name_of_both(
+    raw: Any, reads_together: Callable[[int], None]
+) -> None:
+    tenant = _tenant()
+    for round_ in range(3):
+        # Given a lead whose lead_name was derived from its first name
+        lead = leads.create_lead(tenant, {"first_name": "Ada", "city": "Oslo"})
+        lead_id = lead.lead["id"]
+        assert lead.lead["lead_name"] == "Ada"
+
+        # When a change of first_name and one of last_name both read it, then both write
+        reads_together(2)
+        changes = ({"first_name": f"Augusta{round_}"}, {"last_name": f"Lovelace{round_}"})
+        outcomes = all_at_once(
+            2,
+            lambda n, lead_id=lead_id, changes=changes: leads.update_lead(
+                tenant, lead_id, changes[n]
+            ),
+        )
+
+        # Then both succeed, and the stored lead_name is derived from the final names
+        stored = from_item(lead_items(raw, tenant)[lead_id])
+        assert stored["lead_name"] == f"Augusta{round_} Lovelace{round_}", (stored, outcomes)
+        assert (stored["city"], stored["version"]) == ("Oslo", 3)
+        # And the later answer shows that name too
+        latest = max(outcomes, key=lambda outcome: outcome.version)
+        assert latest.lead["lead_name"] == stored["lead_name"]
+
+
+def test_a_change_of_other_fields_in_between_does_not_hold_up_a_name_change(
+    raw: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a lead whose lead_name was derived
+    tenant = _tenant()
+    lead_id = leads.create_lead(tenant, {"first_name": "Ada"}).lead["id"]
+    # And a change of its city that lands just after a name change has read the lead
+    read = leads_table.get
+    reads = []
+
+    def get_then_change_city(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
+        lead = read(tenant, lead_id)
+        reads.append(lead_id)
+        if len(reads) == 1:
+            leads.update_lead(tenant, lead_id, {"city": "Rome"})
+        return lead
+
+    monkeypatch.setattr(leads_table, "get", get_then_change_city)
+
+    # When the name change writes
+    updated = leads.update_lead(tenant, lead_id, {"last_name": "Lovelace"})
+
+    # Then it applies at once (its name fields did not change), keeping the city change
+    assert len(reads) == 1
+    stored = from_item(lead_items(raw, tenant)[lead_id])
+    assert (stored["city"], stored["lead_name"], stored["version"]) == ("Rome", "Ada Lovelace", 3)
+    assert updated.lead["city"] == "Rome" and updated.version == 3

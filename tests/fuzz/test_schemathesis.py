@@ -89,11 +89,14 @@ CONFIG = schemathesis.Config.from_dict(
             "positive_data_acceptance": {"enabled": False},
             "unsupported_method": {"enabled": False},
             "negative_data_rejection": {
-                # schemathesis' list, plus 413: the document declares it for every operation,
-                # and API Gateway refuses a request line and headers over 10 KB before any
-                # validation (an over-long query parameter, percent-encoded, gets there).
+                # schemathesis' list, plus 413, 414 and 431: the document declares them for
+                # every operation, and a request line and headers over API Gateway's 10 KB are
+                # refused before any validation (an over-long query parameter, percent-encoded,
+                # gets there).
                 "expected-statuses": [
-                    *map(str, (400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429)),
+                    *map(
+                        str, (400, 401, 403, 404, 405, 406, 409, 413, 414, 415, 422, 428, 429, 431)
+                    ),
                     "5xx",
                 ],
             },

@@ -25,7 +25,23 @@ def test_authorizer_allows_the_whole_api_and_passes_the_tenant(make_key, tenant)
     assert key not in str(answer)
 
 
-@pytest.mark.parametrize("token", [None, "", "Basic abc", "Bearer ", "Bearer sk_test_nope"])
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER", "bEaReR"])
+def test_the_bearer_scheme_is_case_insensitive_in_the_authorizer_and_the_functions(
+    make_key, tenant, scheme
+):
+    key = make_key(tenant.account)
+    # The authorizer accepts the key, whatever the scheme's case (RFC 9110, 11.1)
+    assert authorize(f"{scheme} {key}")["context"]["account"] == tenant.account
+    # And so does the functions' own check, when API Gateway skipped the authorizer
+    no_context = api_event("GET", "/api/crm/lead")
+    no_context["headers"] = {"Authorization": f"{scheme} {key}"}
+    assert invoke("list_leads", no_context)[0] == 200
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "", "Basic abc", "Bearer ", "Bearer sk_test_nope", "Bearers sk_test_nope", "Bearer"],
+)
 def test_authorizer_rejects_with_unauthorized(dynamodb, token):
     with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorize(token)

@@ -44,8 +44,18 @@ def test_a_nameless_lead_gets_a_name_when_its_name_fields_arrive(dynamodb, tenan
     lead = create(tenant, city="Oslo")
     assert lead["lead_name"] is None
     assert patch(tenant, lead["id"], {"company_name": "Acme"})[1]["lead_name"] == "Acme"
-    # ...and a derived name is not changed afterwards, as in ERPNext.
-    assert patch(tenant, lead["id"], {"company_name": "Other"})[1]["lead_name"] == "Acme"
+    # ...and a derived name follows its fields afterwards, as ERPNext rebuilds it on save.
+    assert patch(tenant, lead["id"], {"company_name": "Other"})[1]["lead_name"] == "Other"
+    assert patch(tenant, lead["id"], {"first_name": "Ada"})[1]["lead_name"] == "Ada"
+
+
+def test_a_chosen_lead_name_is_kept_until_it_is_changed_or_cleared(dynamodb, tenant):
+    lead = create(tenant, first_name="Ada", lead_name="The Countess")
+    assert patch(tenant, lead["id"], {"last_name": "Lovelace"})[1]["lead_name"] == "The Countess"
+    assert patch(tenant, lead["id"], {"lead_name": None})[1]["lead_name"] == "Ada Lovelace"
+    assert patch(tenant, lead["id"], {"first_name": "Augusta"})[1]["lead_name"] == (
+        "Augusta Lovelace"
+    )
 
 
 def test_empty_update_changes_nothing(dynamodb, tenant):

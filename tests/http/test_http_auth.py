@@ -46,8 +46,7 @@ MALFORMED_HEADERS = {
     "empty header": "",
     "Basic scheme": "Basic xyz",
     "Basic scheme with a key": "Basic {key}",
-    "lowercase bearer": "bearer {key}",
-    "uppercase BEARER": "BEARER {key}",
+    "Bearers scheme": "Bearers {key}",
     "Token scheme": "Token {key}",
     "key without scheme": "{key}",
     "Bearer without key": "Bearer",
@@ -111,6 +110,25 @@ def test_unknown_or_mistyped_key_is_401(
     # Then the authorizer refuses it: 401 in the error shape, nothing changed
     assert_unauthorized(response)
     assert_untouched(owner, lead)
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_bearer_scheme_is_case_insensitive_on_every_route(
+    local_api: LocalApi, scheme: str
+) -> None:
+    # Given a tenant's valid key, sent with the scheme in another case (RFC 9110, 11.1)
+    owner = local_api.new_client()
+    authorization = f"{scheme} {owner.key}"
+
+    # When it calls every route, Then the gateway's check and the authorizer accept it
+    created = owner.post({"company_name": "Acme"}, authorization=authorization)
+    assert created.status_code == 201, created.text
+    lead_id = created.json()["id"]
+    assert owner.get_list(authorization=authorization).status_code == 200
+    assert owner.get(lead_id, authorization=authorization).status_code == 200
+    patched = owner.patch(lead_id, {"city": "Oslo"}, authorization=authorization)
+    assert patched.status_code == 200, patched.text
+    assert owner.delete(lead_id, authorization=authorization).status_code == 200
 
 
 def test_every_route_works_with_a_valid_key(local_api: LocalApi) -> None:

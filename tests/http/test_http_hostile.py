@@ -74,6 +74,8 @@ BODY_8_MB = field_value("company_name", b'"' + b"x" * (8 * MB) + b'"')
 # Over API Gateway's 10 MB payload limit.
 BODY_11_MB = field_value("company_name", b'"' + b"x" * (11 * MB) + b'"')
 TOO_LARGE = {"status": 413, "code": "body_too_large"}
+URI_TOO_LONG = {"status": 414, "code": "uri_too_long", "param": None}
+HEADERS_TOO_LARGE = {"status": 431, "code": "headers_too_large", "param": None}
 INVALID_JSON = {"code": "body_invalid_json", "param": None}
 NOT_AN_OBJECT = {"code": "body_invalid", "param": None}
 NOT_JSON = {"status": 415, "code": "content_type_invalid", "param": "Content-Type"}
@@ -221,14 +223,20 @@ CASES: dict[str, Hostile] = {
     ),
     # --- headers -----------------------------------------------------------------------------
     "GET list 20 KB header": Hostile(
-        "GET", COLLECTION, headers=(("X-Padding", "x" * 20_000),), **TOO_LARGE
+        "GET", COLLECTION, headers=(("X-Padding", "x" * 20_000),), **HEADERS_TOO_LARGE
     ),
     "GET list 70 KB header line": Hostile(
-        "GET", COLLECTION, headers=(("X-Padding", "x" * 70_000),), status=431
+        "GET", COLLECTION, headers=(("X-Padding", "x" * 70_000),), **HEADERS_TOO_LARGE
     ),
     "GET list 200 headers": Hostile(
-        "GET", COLLECTION, headers=tuple((f"X-H{i}", "1") for i in range(200)), status=431
+        "GET", COLLECTION, headers=tuple((f"X-H{i}", "1") for i in range(200)), **HEADERS_TOO_LARGE
     ),
+    # --- URLs over API Gateway's 10 KB for the request line and headers ----------------------
+    "PATCH URL of 20 KB": Hostile(
+        "PATCH", f"{ITEM}?pad={'x' * 20_000}", b'{"city": "Paris"}', **URI_TOO_LONG
+    ),
+    "GET list URL of 70 KB": Hostile("GET", f"{COLLECTION}?{'q' * 70_000}=1", **URI_TOO_LONG),
+    "DELETE URL of 12 KB": Hostile("DELETE", f"{ITEM}/{'x' * 12_000}", headers=(), **URI_TOO_LONG),
     "POST Idempotency-Key of 256 characters": post(
         b"{}", headers=(*JSON, ("Idempotency-Key", "k" * 256)), param="Idempotency-Key"
     ),
@@ -246,7 +254,10 @@ CASES: dict[str, Hostile] = {
     "PATCH If-Match of 1,000 tags": patch(
         b'{"city": "Paris"}',
         headers=(*JSON, ("If-Match", ", ".join(['"v9"'] * 1000))),
-        **PRECONDITION_FAILED,
+        param="If-Match",
+    ),
+    "DELETE If-Match over its 256 characters": Hostile(
+        "DELETE", ITEM, headers=(("If-Match", '"v1",' + " " * 252),), param="If-Match"
     ),
     "DELETE If-Match garbage": Hostile(
         "DELETE", ITEM, headers=(("If-Match", "garbage"),), **PRECONDITION_FAILED

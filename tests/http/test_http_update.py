@@ -9,6 +9,7 @@ import pytest
 
 from support.assertions import assert_error, assert_json, assert_lead, parse_timestamp
 from support.client import LeadsClient
+from support.concurrency import all_at_once
 from support.local_api import LocalApi
 from support.reference import REFERENCE_LEAD, TEXT_LENGTH, WRITABLE_FIELDS
 
@@ -179,6 +180,50 @@ def test_a_lead_without_a_name_gets_one_when_a_name_field_is_set(
     updated = shared_client.update(lead["id"], company_name="Acme")
     assert updated["lead_name"] == "Acme"
     assert shared_client.lead(lead["id"])["lead_name"] == "Acme"
+
+
+def test_a_derived_lead_name_follows_the_name_fields(shared_client: LeadsClient) -> None:
+    # Given a lead created with only a first name (its lead_name derived from it)
+    lead = shared_client.create(first_name="Ada")
+    assert lead["lead_name"] == "Ada"
+
+    # When a last name, then a salutation, then a new company are set
+    # Then lead_name is derived again each time from the lead's fields
+    assert shared_client.update(lead["id"], last_name="Lovelace")["lead_name"] == "Ada Lovelace"
+    assert shared_client.update(lead["id"], salutation="Lady")["lead_name"] == "Lady Ada Lovelace"
+    assert shared_client.update(lead["id"], company_name="Engines")["lead_name"] == (
+        "Lady Ada Lovelace"
+    )
+    # And once the person's name is cleared, it falls back to the company
+    cleared = {"salutation": None, "first_name": None, "last_name": None}
+    assert shared_client.update(lead["id"], **cleared)["lead_name"] == "Engines"
+    assert shared_client.lead(lead["id"])["lead_name"] == "Engines"
+
+
+def test_a_lead_name_sent_equal_to_the_derivation_counts_as_derived(
+    shared_client: LeadsClient,
+) -> None:
+    lead = shared_client.create(lead_name="Ada", first_name="Ada")
+    assert shared_client.update(lead["id"], last_name="Lovelace")["lead_name"] == "Ada Lovelace"
+
+
+def test_concurrent_changes_of_first_and_last_name_end_with_the_name_of_both(
+    shared_client: LeadsClient,
+) -> None:
+    for round_ in range(5):
+        # Given a lead whose lead_name is derived from its first name
+        lead = shared_client.create(first_name="Ada")
+
+        # When its first name and its last name are changed by two requests at once
+        changes = ({"first_name": f"Augusta{round_}"}, {"last_name": f"Lovelace{round_}"})
+        responses = all_at_once(
+            2, lambda n, lead=lead, changes=changes: shared_client.patch(lead["id"], changes[n])
+        )
+
+        # Then both succeed, and lead_name is derived from the final names
+        assert [response.status_code for response in responses] == [200, 200], responses
+        final = shared_client.lead(lead["id"])
+        assert final["lead_name"] == f"Augusta{round_} Lovelace{round_}", final
 
 
 def test_a_sent_lead_name_is_never_changed_by_later_updates(shared_client: LeadsClient) -> None:

@@ -77,18 +77,31 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-def run_leads(*arguments: str, environment: dict[str, str] | None = None) -> str:
-    """Run the `leads` CLI; answer its stdout, fail the test with its stderr if it fails.
-    ``environment``: instead of this process's, minus anything pointing boto elsewhere."""
-    result = subprocess.run(
+def leads_command(
+    *arguments: str, environment: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `leads` CLI as an operator does, whatever its outcome. ``environment``: variables
+    to set, or (None) to remove, for this run."""
+    env = _subprocess_environment()
+    for name, value in (environment or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
         [*LEADS_CLI, *arguments],
         capture_output=True,
         text=True,
-        env=environment or _subprocess_environment(),
+        env=env,
         cwd=ROOT,
         timeout=60,
         check=False,
     )
+
+
+def run_leads(*arguments: str, environment: dict[str, str | None] | None = None) -> str:
+    """Run the `leads` CLI; answer its stdout, fail the test with its stderr if it fails."""
+    result = leads_command(*arguments, environment=environment)
     if result.returncode != 0:
         raise AssertionError(
             f"leads {' '.join(arguments)} exited {result.returncode}:\n"
@@ -105,8 +118,15 @@ class LocalApi:
     dynamodb_endpoint: str
     test_key: str
     log_path: Path
+    banner: str = ""  # what it printed when it started
     # The local run never throttles: a 429 is an answer to check, not to wait out.
     throttle_retries: ClassVar[int] = 0
+
+    def hint(self, label: str) -> str:
+        """The rest of the banner line that starts with this label, e.g. "More keys"."""
+        found = re.search(rf"^\s+{re.escape(label)}:\s+(.+)$", self.banner, re.MULTILINE)
+        assert found, f"no {label!r} line in {self.banner!r}"
+        return found.group(1).strip()
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -185,7 +205,9 @@ def _wait_until_serving(
         endpoint = re.search(r"^\s+DynamoDB:\s+(http://\S+)", text, re.MULTILINE)
         key = re.search(r"^\s+Test key:\s+(sk_test_\w+)", text, re.MULTILINE)
         if base_url and endpoint and key:
-            return LocalApi(base_url.group(1), endpoint.group(1), key.group(1), stderr_path)
+            return LocalApi(
+                base_url.group(1), endpoint.group(1), key.group(1), stderr_path, banner=text
+            )
         if process.poll() is not None or time.monotonic() > deadline:
             _stop(process)
             raise RuntimeError(

@@ -35,10 +35,12 @@ def remote() -> bool:
     return bool(os.environ.get("LEADS_API_URL") or os.environ.get("LEADS_API_STACK"))
 
 
-def operator_environment() -> dict[str, str]:
-    """This process's environment with the operator's own AWS settings, not the tests' fakes."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    return {**environment, **AWS_SETTINGS}
+def operator_environment() -> dict[str, str | None]:
+    """For the `leads` CLI: none of the tests' own AWS settings (their fake and local
+    credentials), the operator's instead."""
+    ours = [*os.environ, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"]
+    cleared: dict[str, str | None] = {name: None for name in ours if name.startswith("AWS_")}
+    return {**cleared, **AWS_SETTINGS}
 
 
 @dataclass

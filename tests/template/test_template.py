@@ -122,14 +122,17 @@ ACCEPTED = {
     "base62-test-key": f"Bearer sk_test_{_base62(38)}",
     "generated-test-key": f"Bearer {api_keys.generate_key('test')}",
     "generated-live-key": f"Bearer {api_keys.generate_key('live')}",
+    # The scheme is case-insensitive (RFC 9110, 11.1).
+    "lowercase-bearer": f"bearer {api_keys.generate_key('test')}",
+    "uppercase-bearer": f"BEARER {api_keys.generate_key('test')}",
+    "mixed-case-bearer": f"bEaReR {api_keys.generate_key('live')}",
 }
 REJECTED = {
     "basic": "Basic x",
     "basic-credentials": "Basic dXNlcjpwYXNz",
     "bearer-alone": "Bearer",
     "bearer-space": "Bearer ",
-    "lowercase-bearer": f"bearer {api_keys.generate_key('test')}",
-    "uppercase-bearer": f"BEARER {api_keys.generate_key('test')}",
+    "bearer-prefix-of-a-word": f"Bearers {api_keys.generate_key('test')}",
     "two-spaces": f"Bearer  {api_keys.generate_key('test')}",
     "trailing-word": f"Bearer {api_keys.generate_key('test')} extra",
     "other-scheme": f"Token {api_keys.generate_key('test')}",
@@ -150,6 +153,14 @@ def test_validation_expression_accepts_bearer_keys(header):
 @pytest.mark.parametrize("header", REJECTED.values(), ids=REJECTED.keys())
 def test_validation_expression_rejects_other_headers(header):
     assert not re.search(validation_expression(), header)
+
+
+def test_validation_expression_uses_only_syntax_every_regex_engine_reads_alike():
+    # API Gateway documents no regex dialect: no inline flags, lookarounds or named groups,
+    # whose spelling differs between Java (API Gateway), JavaScript and Python (the local run).
+    expression = validation_expression()
+    assert "(?" not in expression and "\\p" not in expression
+    assert expression.startswith("^") and expression.endswith("$")
 
 
 # --- least privilege -------------------------------------------------------------------------
@@ -384,3 +395,11 @@ def test_every_gateway_response_renders_the_api_error_shape(message):
         assert isinstance(error["message"], str) and error["message"]
         assert error["param"] is None
         assert error["request_id"] == REQUEST_ID, response_type
+
+
+@pytest.mark.parametrize("response_type", ["THROTTLED", "AUTHORIZER_FAILURE"])
+def test_answers_worth_retrying_say_when_with_retry_after(response_type):
+    # The document promises Retry-After on every 429 and 503 (README, "Retrying").
+    parameters = gateway_responses()[response_type].get("ResponseParameters") or {}
+    retry_after = parameters.get("gatewayresponse.header.Retry-After", "")
+    assert re.fullmatch(r"'[1-9]\d*'", retry_after), (response_type, retry_after)

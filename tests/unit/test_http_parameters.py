@@ -70,6 +70,14 @@ def test_if_match_names_the_versions_a_change_may_apply_to(header, versions):
     assert expected_versions(header) == versions
 
 
+def test_an_if_match_longer_than_ten_weak_tags_need_is_refused_naming_it():
+    ten_weak_tags = ", ".join(f'W/"v{10**11 + n}"' for n in range(10))
+    assert len(expected_versions(ten_weak_tags) or ()) == 10
+    with pytest.raises(InvalidRequest) as caught:
+        expected_versions(ten_weak_tags + " " * 257)
+    assert caught.value.param == "If-Match" and "256" in caught.value.message
+
+
 def test_an_etag_is_read_back_as_its_version():
     assert expected_versions(etag(42)) == (42,)
 

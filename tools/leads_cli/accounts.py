@@ -1,7 +1,6 @@
 """`leads accounts delete`: erase an account, its keys and everything its tenants stored."""
 
 import argparse
-import sys
 from typing import Any
 
 from leads_cli.table_options import add_table_options
@@ -20,20 +19,18 @@ def register(commands: Any) -> None:
 
 
 def _delete(args: argparse.Namespace) -> int:
+    from leads_cli.failures import CommandError
     from leads_cli.keys import use_tables
     from leads_domain.data.erasure import erase_account
     from leads_domain.tenancy import valid_account
 
     if not valid_account(args.account):
-        print("leads: account: 1-64 letters, digits, '_' or '-'", file=sys.stderr)
-        return 2
+        raise CommandError("account: 1-64 letters, digits, '_' or '-'")
     if not args.yes:
-        print(
-            f"leads: this deletes every key and lead of {args.account}, test and live, for good;"
-            " add --yes to do it",
-            file=sys.stderr,
+        raise CommandError(
+            f"this deletes every key and lead of {args.account}, test and live, for good;"
+            " add --yes to do it"
         )
-        return 2
     use_tables(endpoint_url=args.endpoint_url, stack=args.stack, region=args.region)
     erased = erase_account(args.account)
     print(f"{args.account}: deleted {erased['keys']} keys and {erased['items']} stored items")

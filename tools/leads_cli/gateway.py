@@ -2,6 +2,7 @@
 
 import sys
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -28,12 +29,12 @@ class Gateway:
 
     def __init__(self, template: Template, log: Any = None) -> None:
         self.template = template
-        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.log = log or _log_with_timestamp
         self.functions = load_functions(template)
         self.responses = GatewayResponses(template.gateway_responses)
         self.authorizer = LocalAuthorizer(template.stage, self.functions, self.responses, self.log)
-        # Pages only the local run serves (the API's documentation): path -> (type, body).
-        self.local_pages: dict[str, tuple[str, bytes]] = {}
+        # Pages only the local run serves (the API's documentation): path -> answer.
+        self.local_pages: dict[str, Answer] = {}
 
     def handle(
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes | None
@@ -42,8 +43,7 @@ class Gateway:
         split = urlsplit(target)
         path = split.path
         if method == "GET" and path in self.local_pages:
-            content_type, page = self.local_pages[path]
-            return Answer(200, [("Content-Type", content_type)], page, "local")
+            return self.local_pages[path]
         route, path_parameters = self._find_route(method, path)
         if route is None:
             return self.responses.answer(
@@ -98,3 +98,9 @@ class Gateway:
                 if parameters is not None:
                     return route, {name: unquote(value) for name, value in parameters.items()}
         return None, {}
+
+
+def _log_with_timestamp(line: str) -> None:
+    """One line on stderr, starting with the time in UTC (ISO 8601, milliseconds)."""
+    moment = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    print(f"{moment} {line}", file=sys.stderr, flush=True)

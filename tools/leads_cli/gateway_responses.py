@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from leads_cli.http_message import Answer
+from leads_domain.http.answers import error_body
 
 _DEFAULT_STATUS = {
     "MISSING_AUTHENTICATION_TOKEN": 403,
@@ -55,3 +56,10 @@ class GatewayResponses:
             if name.startswith("gatewayresponse.header."):
                 headers.append((name.removeprefix("gatewayresponse.header."), value.strip("'")))
         return Answer(status, headers, body.encode(), function)
+
+
+def refusal(status: int, code: str, message: str, request_id: str) -> Answer:
+    """An answer in the API's error shape for what no gateway response type covers (a request
+    too long to read): a fixed message, never anything the client sent."""
+    body = error_body("invalid_request_error", code, message, None, request_id)
+    return Answer(status, [("Content-Type", "application/json")], json.dumps(body).encode())

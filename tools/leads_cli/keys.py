@@ -4,6 +4,7 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
+from leads_cli.failures import CommandError
 from leads_domain import api_keys
 from leads_domain.container import forget_all
 from leads_domain.data import keys_table
@@ -20,6 +21,11 @@ STACK_OUTPUTS = {
 def use_tables(*, endpoint_url: str | None, stack: str | None, region: str | None) -> None:
     """Point leads_domain's data access at a local DynamoDB (whose tables are named by their
     logical ids, as the local run makes them) or at a deployed stack's tables."""
+    if not (endpoint_url or stack or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")):
+        raise CommandError(
+            "say where the keys are: --endpoint-url URL for a local DynamoDB (`make run` "
+            "prints it), or --stack NAME [--region REGION] for a deployed stack."
+        )
     if region:
         os.environ["AWS_DEFAULT_REGION"] = region
     if endpoint_url:
@@ -48,7 +54,7 @@ def stack_table_names(stack: str) -> dict[str, str]:
     values = stack_outputs(stack)
     missing = [key for key in STACK_OUTPUTS.values() if key not in values]
     if missing:
-        raise SystemExit(f"stack {stack} has no {', '.join(missing)} output")
+        raise CommandError(f"stack {stack} has no {', '.join(missing)} output: is it this API?")
     return {variable: values[key] for variable, key in STACK_OUTPUTS.items()}
 
 

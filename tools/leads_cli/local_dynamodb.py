@@ -4,6 +4,7 @@ and index made from template.yaml's own definitions."""
 import io
 import json
 import os
+import socket
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -105,21 +106,25 @@ class _MotoServer(ThreadedMotoServer):
     # ThreadedMotoServer builds its app and its server in this one method, with no way to wrap
     # the app or to choose the request handler: this is moto's own, with both. It also closes
     # the socket once the server stops (moto's stop() leaves the port bound), and lets start()
-    # fail when the port is taken (moto's start() would wait for the server forever).
+    # fail when the port is taken: the socket is bound here, because werkzeug answers a taken
+    # port with sys.exit in this thread, and moto's start() would wait for the server forever.
     def _server_entry(self) -> None:
         app = self._middleware(DomainDispatcherApplication(create_backend_app))
         try:
-            server = make_server(
-                self._ip_address,
-                self._port,
-                app,
-                threaded=True,
-                request_handler=_QuietRequestHandler,
-            )
+            listener = socket.create_server((self._ip_address, self._port), backlog=128)
         except OSError as error:
             self.startup_error = error
             self._server_ready_event.set()
             return
+        with listener:
+            server = make_server(
+                self._ip_address,
+                listener.getsockname()[1],
+                app,
+                threaded=True,
+                request_handler=_QuietRequestHandler,
+                fd=listener.fileno(),
+            )
         self._server = server
         self._server_ready_event.set()
         try:

@@ -2,8 +2,10 @@
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from leads_cli import accounts, scan, stack
 from leads_cli import template as template_module
@@ -18,6 +20,12 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="run the API locally, with an embedded DynamoDB")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument(
+        "--dynamodb-port",
+        type=int,
+        help="the embedded DynamoDB's port (default: --port + 1, so that a saved endpoint "
+        "keeps working; a free one with --port 0)",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--template", type=Path, default=template_module.TEMPLATE_PATH)
     serve.add_argument(
@@ -77,18 +85,15 @@ def main(argv: list[str] | None = None) -> int:
         module.register(commands)
 
     args = parser.parse_args(argv)
-    return int(args.run(args) or 0)
+    from leads_cli import failures
+
+    return failures.run(args.run, args)
 
 
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
     from leads_cli.keys import create_key
-    from leads_cli.local_dynamodb import (
-        EmbeddedDynamoDB,
-        client,
-        create_tables,
-        use_local_credentials,
-    )
+    from leads_cli.local_dynamodb import client, create_tables, use_local_credentials
     from leads_cli.local_server import LocalApiServer
 
     overrides = []
@@ -100,7 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
     embedded = None
     endpoint = args.dynamodb_endpoint
     if not endpoint:
-        embedded = EmbeddedDynamoDB().start()
+        embedded = _start_embedded_dynamodb(args)
         endpoint = embedded.endpoint
     use_local_credentials()
     # Function logs are quiet locally unless asked for: one line per request is the log.
@@ -112,23 +117,24 @@ def _serve(args: argparse.Namespace) -> int:
     create_tables(client(endpoint), template)
 
     gateway = Gateway(template)
+    key_id, key = create_key(args.account, "test", name="leads serve")
+    try:
+        server = LocalApiServer(gateway, args.host, args.port)
+    except OSError as error:
+        if embedded:
+            embedded.stop()
+        raise _port_taken("--port", args.port, error) from None
+    base_url = f"http://{args.host}:{server.server_port}"
     from leads_cli import docs_page, openapi
 
-    document = openapi.document()
-    gateway.local_pages = {
-        "/openapi.json": ("application/json", openapi.render().encode()),
-        "/docs": ("text/html; charset=utf-8", docs_page.render(document).encode()),
-    }
-    key_id, key = create_key(args.account, "test", name="leads serve")
-    server = LocalApiServer(gateway, args.host, args.port)
-    base_url = f"http://{args.host}:{server.server_port}"
+    gateway.local_pages = docs_page.pages(openapi.document(), base_url)
     print(
         f"Leads API running at {base_url}  (stage '{template.stage}', Ctrl-C stops it)\n"
         f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"
         f"  Test key:  {key}  (account {args.account}, {key_id})\n"
         f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
         f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
-        f"  More keys: leads keys create --account ACCOUNT --endpoint-url {endpoint}",
+        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url {endpoint}",
         flush=True,
     )
     try:
@@ -140,6 +146,35 @@ def _serve(args: argparse.Namespace) -> int:
         if embedded:
             embedded.stop()
     return 0
+
+
+def _start_embedded_dynamodb(args: argparse.Namespace) -> Any:
+    """The embedded DynamoDB on --dynamodb-port, else the API's port + 1 (a free port when the
+    API's is 0), so that the endpoint a user saved works from one run to the next."""
+    from leads_cli.local_dynamodb import EmbeddedDynamoDB
+
+    port = args.dynamodb_port
+    if port is None:
+        port = args.port + 1 if args.port else 0
+    try:
+        return EmbeddedDynamoDB(port).start()
+    except OSError as error:
+        raise _port_taken("--dynamodb-port", port, error) from None
+
+
+def _port_taken(option: str, port: int, error: OSError) -> Exception:
+    from leads_cli.failures import CommandError
+
+    return CommandError(f"cannot listen on port {port} ({error.strerror}): pass {option} PORT")
+
+
+def _leads_command() -> str:
+    """The `leads` command as a shell runs it from anywhere: this installation's own script
+    (`leads` is not on PATH after `make run`), else its module."""
+    script = Path(sys.executable).with_name("leads")
+    if script.exists():
+        return shlex.quote(str(script.absolute()))
+    return f"{shlex.quote(sys.executable)} -m leads_cli.main"
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -2,168 +2,134 @@
 
 `leads openapi` prints it; openapi.json at the project root is the checked-in copy, and a test
 fails when the two differ. Routes come from template.yaml, so a route added there without a
-description here fails too.
+description here fails too. Reusable parts (parameters, headers, responses, servers) are in
+``openapi_components``; examples in ``openapi_examples``.
 """
 
+import copy
 import json
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
 from leads_cli import template as template_module
-from leads_domain.fields import TEXT_LENGTH
-from leads_domain.http.parameters import IDEMPOTENCY_KEY_LENGTH
+from leads_cli.openapi_components import components, lead_links, list_parameters, servers
+from leads_cli.openapi_examples import (
+    REFERENCE_BODY,
+    REFERENCE_DELETED,
+    REFERENCE_LEAD,
+    REFERENCE_LIST,
+)
+from leads_domain.fields import DEFAULTS
 from leads_domain.models import LeadFields
-from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 from leads_domain.response_models import DeletedLead, ErrorResponse, Lead, LeadList
 
 OPENAPI_PATH = template_module.PROJECT_ROOT / "openapi.json"
 COLLECTION = "/api/crm/lead"
 ITEM = "/api/crm/lead/{id}"
+TAG = "Leads"
 
-_ERRORS = {
-    "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
-    "parameter or header.",
-    "401": "Missing, malformed, unknown or revoked API key.",
-    "403": "The API key may not perform this request.",
-    "404": "No such lead for this API key's tenant, or no such route.",
-    "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
-    "in progress.",
-    "412": "The lead has changed since the version named in If-Match.",
-    "413": "The request is too large.",
-    "415": "A body was sent without Content-Type: application/json.",
-    "429": "Too many requests: API Gateway throttled this one.",
-    "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
-    "502": "The function failed to answer.",
-    "503": "DynamoDB was unavailable after retries; retry after Retry-After seconds.",
-    "504": "The function took too long to answer.",
-}
 # Every operation can meet these: the gateway and the platform answer them for any route.
-_ALWAYS = ("400", "401", "403", "404", "413", "429", "500", "502", "503", "504")
+_ALWAYS = ("400", "401", "403", "404", "413", "414", "429", "431", "500", "502", "503", "504")
 
 
-def _error(status: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/responses/Error{status}"}
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _responses(success: str, schema: str, *extra: str, etag: bool = False) -> dict[str, Any]:
+def _json(schema: str, example: dict[str, Any], summary: str) -> dict[str, Any]:
+    return {
+        "application/json": {
+            "schema": _ref("schemas", schema),
+            "examples": {"reference": {"summary": summary, "value": example}},
+        }
+    }
+
+
+def _responses(
+    success: str, schema: str, example: dict[str, Any], *extra: str, etag: bool = False
+) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "description": {"200": "OK", "201": "Created"}[success],
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        "content": _json(schema, example, "The API reference's example"),
     }
     if etag:
-        answer["headers"] = {"ETag": {"$ref": "#/components/headers/ETag"}}
+        answer["headers"] = {"ETag": _ref("headers", "ETag")}
+        answer["links"] = lead_links()
     responses = {success: answer}
     for status in sorted({*_ALWAYS, *extra}):
-        responses[status] = _error(status)
+        responses[status] = _ref("responses", f"Error{status}")
     return responses
 
 
-def _lead_links() -> dict[str, Any]:
-    by_id = {"id": "$response.body#/id"}
-    return {
-        "GetLead": {"operationId": "getLead", "parameters": by_id},
-        "UpdateLead": {"operationId": "updateLead", "parameters": by_id},
-        "DeleteLead": {"operationId": "deleteLead", "parameters": by_id},
-    }
-
-
-def _body(description: str) -> dict[str, Any]:
+def _body(schema: str, description: str) -> dict[str, Any]:
     return {
         "required": False,
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LeadFields"}}},
+        "content": _json(schema, REFERENCE_BODY, "The API reference's example body"),
     }
 
 
 def _operations() -> dict[str, dict[str, Any]]:
-    if_match = {"$ref": "#/components/parameters/IfMatch"}
-    lead_id = {"$ref": "#/components/parameters/LeadId"}
+    if_match = _ref("parameters", "IfMatch")
+    lead_id = _ref("parameters", "LeadId")
     return {
         f"POST {COLLECTION}": {
             "operationId": "createLead",
             "summary": "Create a lead",
-            "description": "Creates a new lead. No field is required; a missing body is {}. "
-            "lead_name, when not sent, is derived from the person's name, else company_name, "
-            "else email_id. With an Idempotency-Key, a retry answers the first answer.",
-            "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
-            "requestBody": _body("The lead's fields."),
-            "responses": {
-                **_responses("201", "Lead", "409", "415", etag=True),
-            },
+            "description": "Creates a new lead object. No field is required; a missing body is "
+            "{}. Fields not sent take their defaults. lead_name, when not sent, is derived from "
+            "the person's name (salutation, first, middle, last), else company_name, else "
+            "email_id. With an Idempotency-Key, a retry answers the first answer.",
+            "parameters": [_ref("parameters", "IdempotencyKey")],
+            "requestBody": _body("LeadFields", "The lead's fields."),
+            "responses": _responses("201", "Lead", REFERENCE_LEAD, "409", "415", etag=True),
         },
         f"GET {COLLECTION}": {
             "operationId": "listLeads",
             "summary": "List all leads",
-            "description": "The caller's leads, newest first. Page with offset, or with "
-            "starting_after / ending_before (a lead id; O(limit) at any depth). At most one "
-            "of offset, starting_after and ending_before.",
-            "parameters": [
-                {
-                    "name": "limit",
-                    "in": "query",
-                    "description": "Maximum number of leads to return.",
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
-                    },
-                },
-                {
-                    "name": "offset",
-                    "in": "query",
-                    "description": "Number of leads to skip.",
-                    "schema": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": 999_999_999,
-                        "default": 0,
-                    },
-                },
-                *(
-                    {
-                        "name": name,
-                        "in": "query",
-                        "description": f"A lead id of the caller's: the page {where} it.",
-                        "schema": {"type": "string", "maxLength": TEXT_LENGTH},
-                    }
-                    for name, where in (
-                        ("starting_after", "starts just after (older than)"),
-                        ("ending_before", "ends just before (newer than)"),
-                    )
-                ),
-            ],
-            "responses": _responses("200", "LeadList"),
+            "description": "Returns a list of leads, sorted by creation date, the most "
+            "recently created first. Page with offset, or with starting_after / ending_before "
+            "(a lead id; O(limit) at any depth). At most one of offset, starting_after and "
+            "ending_before.",
+            "parameters": list_parameters(),
+            "responses": _responses("200", "LeadList", REFERENCE_LIST),
         },
         f"GET {ITEM}": {
             "operationId": "getLead",
             "summary": "Retrieve a lead",
+            "description": "Retrieves the details of an existing lead. Supply the unique lead "
+            "ID that was returned from a previous request. The ETag is the lead's version, for "
+            "If-Match.",
             "parameters": [lead_id],
-            "responses": _responses("200", "Lead", etag=True),
+            "responses": _responses("200", "Lead", REFERENCE_LEAD, etag=True),
         },
         f"PATCH {ITEM}": {
             "operationId": "updateLead",
             "summary": "Update a lead",
-            "description": "Sets only the fields sent; null clears a field, or restores its "
-            "default. With If-Match, only if the lead is still at that version.",
+            "description": "Updates the specified lead by setting the values of the fields "
+            "sent; fields not sent are left unchanged, and null clears a field or restores its "
+            "default. A lead_name derived from the name fields is derived again when they "
+            "change; one the client chose stays until changed or cleared. With If-Match, only "
+            "if the lead is still at that version.",
             "parameters": [lead_id, if_match],
-            "requestBody": _body("The fields to change."),
-            "responses": _responses("200", "Lead", "409", "412", "415", etag=True),
+            "requestBody": _body("LeadUpdate", "The fields to change."),
+            "responses": _responses("200", "Lead", REFERENCE_LEAD, "409", "412", "415", etag=True),
         },
         f"DELETE {ITEM}": {
             "operationId": "deleteLead",
             "summary": "Delete a lead",
-            "description": "Permanently deletes a lead. With If-Match, only if the lead is "
-            "still at that version.",
+            "description": "Permanently deletes a lead. This cannot be undone. With If-Match, "
+            "only if the lead is still at that version.",
             "parameters": [lead_id, if_match],
-            "responses": _responses("200", "DeletedLead", "409", "412"),
+            "responses": _responses("200", "DeletedLead", REFERENCE_DELETED, "409", "412"),
         },
     }
 
 
-def document() -> dict[str, Any]:
-    _, schemas = models_json_schema(
+def _schemas() -> dict[str, Any]:
+    """The models' JSON schemas, with the defaults and examples the reference states."""
+    _, generated = models_json_schema(
         [
             (LeadFields, "validation"),
             (Lead, "serialization"),
@@ -173,6 +139,42 @@ def document() -> dict[str, Any]:
         ],
         ref_template="#/components/schemas/{model}",
     )
+    schemas: dict[str, Any] = generated["$defs"]
+    # An update sends only what changes: no defaults, which a generated client would send.
+    update = copy.deepcopy(schemas["LeadFields"])
+    for spec in update["properties"].values():
+        spec.pop("default", None)
+    for name, default in DEFAULTS.items():
+        restores = f"null restores the default, {json.dumps(default)}."
+        update["properties"][name]["description"] = restores
+        for schema in (schemas["LeadFields"], schemas["Lead"]):
+            schema["properties"][name]["default"] = default
+    schemas["LeadFields"]["description"] = (
+        "A new lead's fields. None is required; one not sent (or sent as null) takes its "
+        "default, or stays null."
+    )
+    update["title"] = "LeadUpdate"
+    update["description"] = (
+        "The fields to change: only those sent change; null clears a field or restores its default."
+    )
+    schemas["LeadUpdate"] = update
+    schemas["Lead"]["description"] = "A lead: every field, unset ones as null."
+    examples = {
+        "Lead": REFERENCE_LEAD,
+        "LeadFields": REFERENCE_BODY,
+        "LeadUpdate": REFERENCE_BODY,
+        "LeadList": REFERENCE_LIST,
+        "DeletedLead": REFERENCE_DELETED,
+    }
+    for name, example in examples.items():
+        schemas[name]["examples"] = [example]
+    error = components()["responses"]["Error404"]["content"]["application/json"]["examples"]
+    schemas["ErrorResponse"]["examples"] = [error["resource_missing"]["value"]]
+    schemas["ErrorDetail"]["examples"] = [error["resource_missing"]["value"]["error"]]
+    return dict(sorted(schemas.items()))
+
+
+def document() -> dict[str, Any]:
     operations = _operations()
     routes = {
         f"{route.method} {route.path}"
@@ -185,77 +187,24 @@ def document() -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for key, operation in operations.items():
         method, path = key.split(" ", 1)
-        paths.setdefault(path, {})[method.lower()] = operation
-    # Create -> get / update / delete: the chain stateful API testers follow.
-    paths[COLLECTION]["post"]["responses"]["201"]["links"] = _lead_links()
+        paths.setdefault(path, {})[method.lower()] = {"tags": [TAG], **operation}
+    parts = components()
+    parts["schemas"] = _schemas()
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Leads API",
             "version": "1.0.0",
             "description": "Create, read, list, update and delete CRM leads. Authenticate with "
-            "'Authorization: Bearer sk_test_...' (or sk_live_...); test and live data are "
-            "separate. Every error has the shape of the Error schema.",
+            "'Authorization: Bearer sk_test_...' (or sk_live_...; the scheme in any case); "
+            "test and live data are separate. Every error has the shape of the ErrorResponse "
+            "schema.",
         },
-        "servers": [{"url": "http://127.0.0.1:3000", "description": "make run"}],
+        "servers": servers(),
         "security": [{"bearerAuth": []}],
+        "tags": [{"name": TAG, "description": "CRM leads, each under its API key's tenant."}],
         "paths": paths,
-        "components": {
-            "securitySchemes": {
-                "bearerAuth": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "An API key: sk_test_... or sk_live_...",
-                }
-            },
-            "schemas": schemas["$defs"],
-            "parameters": {
-                "LeadId": {
-                    "name": "id",
-                    "in": "path",
-                    "required": True,
-                    "description": "The lead's id, e.g. lead_abc123.",
-                    "schema": {"type": "string"},
-                },
-                "IfMatch": {
-                    "name": "If-Match",
-                    "in": "header",
-                    "required": False,
-                    "description": "The ETag of the version this change is based on; 412 if "
-                    "the lead has changed since.",
-                    "schema": {"type": "string"},
-                },
-                "IdempotencyKey": {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": False,
-                    "description": "A unique key per create (e.g. a UUID). A retry with the "
-                    "same key and body answers the first answer for 24 hours.",
-                    "schema": {
-                        "type": "string",
-                        "minLength": 1,
-                        "maxLength": IDEMPOTENCY_KEY_LENGTH,
-                    },
-                },
-            },
-            "headers": {
-                "ETag": {
-                    "description": "The version of the lead; send it as If-Match.",
-                    "schema": {"type": "string"},
-                }
-            },
-            "responses": {
-                f"Error{status}": {
-                    "description": description,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/ErrorResponse"}
-                        }
-                    },
-                }
-                for status, description in _ERRORS.items()
-            },
-        },
+        "components": parts,
     }
 
 

@@ -8,8 +8,9 @@ from leads_domain.data import keys_table
 from leads_domain.errors import Unauthorized
 from leads_domain.tenancy import Tenant
 
-# What API Gateway checks before it invokes the authorizer; keep in step with template.yaml.
-BEARER_PREFIX = "Bearer "
+# The authentication scheme, matched whatever its case (RFC 9110, 11.1), then one space and
+# the key: what template.yaml's validation expression lets through to the authorizer.
+BEARER_SCHEME = "bearer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +24,9 @@ def authenticate(authorization: str | None) -> Caller:
         raise Unauthorized(
             "No API key provided. Send 'Authorization: Bearer sk_test_...'.", code="api_key_missing"
         )
-    if not authorization.startswith(BEARER_PREFIX):
+    scheme, _, key = authorization.partition(" ")
+    if scheme.lower() != BEARER_SCHEME:
         raise Unauthorized("Send the API key as 'Authorization: Bearer <key>'.")
-    key = authorization[len(BEARER_PREFIX) :]
     mode = api_keys.key_mode(key)
     if mode is None:
         # Malformed, or the checksum does not match: no database read for made-up keys.

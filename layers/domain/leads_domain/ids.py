@@ -9,7 +9,9 @@ BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_LENGTH = 24
 # What new_lead_id makes, with room to spare. Anything else cannot be a lead: answered without
 # a read, and never sent to DynamoDB (whose keys are limited to 1 KB).
-LEAD_ID = re.compile(r"lead_[0-9A-Za-z]{1,64}")
+LEAD_ID_PATTERN = "lead_[0-9A-Za-z]{1,64}"
+LEAD_ID_MAX_LENGTH = len("lead_") + 64
+LEAD_ID = re.compile(LEAD_ID_PATTERN)
 
 
 def random_base62(length: int) -> str:

@@ -54,7 +54,9 @@ _TOO_SMALL = {
     ]
 }
 _NUMBER = (
-    Annotated[int, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT)]
+    Annotated[
+        int, Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT, json_schema_extra={"format": "int64"})
+    ]
     | Annotated[
         float,
         Field(ge=-REVENUE_LIMIT, le=REVENUE_LIMIT, json_schema_extra={"not": _TOO_SMALL}),

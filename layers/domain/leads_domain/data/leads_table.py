@@ -112,9 +112,11 @@ def update(
     set_values: dict[str, Any],
     remove: list[str],
     expected_versions: tuple[int, ...] = (),
+    expected_values: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Apply the change if the lead exists under this tenant (and, if given, is still at one
-    of ``expected_versions``); answer the lead as stored afterwards. Conflict if it is not."""
+    of ``expected_versions`` and still holds ``expected_values``: attribute -> value, None for
+    absent); answer the lead as stored afterwards. Conflict if it is not."""
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
     assignments = []
@@ -129,7 +131,11 @@ def update(
     expression = "SET " + ", ".join(assignments) + " ADD version :one"
     if removals:
         expression += " REMOVE " + ", ".join(removals)
-    condition = "attribute_exists(sk)" + _version_condition(expected_versions, values)
+    condition = (
+        "attribute_exists(sk)"
+        + _version_condition(expected_versions, values)
+        + _values_condition(expected_values or {}, names, values)
+    )
     try:
         response = dynamodb().update_item(
             TableName=get_settings().leads_table,
@@ -186,6 +192,22 @@ def _version_condition(expected_versions: tuple[int, ...], values: dict[str, Any
         values[f":v{index}"] = {"N": str(version)}
         names.append(f":v{index}")
     return f" AND version IN ({', '.join(names)})"
+
+
+def _values_condition(
+    expected: dict[str, Any], names: dict[str, str], values: dict[str, Any]
+) -> str:
+    """' AND #e0 = :e0 AND attribute_not_exists(#e1) ...' for a change computed from these
+    attribute values (None: absent), adding its names and values; '' for none."""
+    parts = []
+    for index, (name, value) in enumerate(expected.items()):
+        names[f"#e{index}"] = name
+        if value is None:
+            parts.append(f"attribute_not_exists(#e{index})")
+        else:
+            values[f":e{index}"] = to_attribute(value)
+            parts.append(f"#e{index} = :e{index}")
+    return "".join(f" AND {part}" for part in parts)
 
 
 def count(tenant: Tenant) -> int:

@@ -16,8 +16,12 @@ LIST_PARAMETERS = ("limit", "offset", *CURSORS)
 MAX_DIGITS = 9
 
 _ETAG = re.compile(r'\s*(?:W/)?"v(\d{1,12})"\s*')
+# What an ETag this API makes looks like (for the OpenAPI document).
+ETAG_PATTERN = r'^"v[0-9]{1,12}"$'
 # A client's If-Match may list several versions; more than this is not a real client.
 MAX_IF_MATCH_VERSIONS = 10
+# Room for that many weak or strong tags and the commas between them.
+IF_MATCH_LENGTH = 256
 
 # Idempotency-Key: as Stripe, up to 255 characters, remembered for 24 hours per tenant.
 IDEMPOTENCY_KEY_LENGTH = 255
@@ -38,6 +42,10 @@ def expected_versions(if_match: str | None) -> tuple[int, ...] | None:
     existing lead matches); a tuple of versions otherwise (empty: it matches nothing)."""
     if if_match is None or if_match.strip() == "*":
         return None
+    if len(if_match) > IF_MATCH_LENGTH:
+        raise InvalidRequest(
+            f"If-Match may hold at most {IF_MATCH_LENGTH} characters.", param="If-Match"
+        )
     versions = []
     for tag in if_match.split(",")[:MAX_IF_MATCH_VERSIONS]:
         match = _ETAG.fullmatch(tag)

@@ -20,17 +20,19 @@ from leads_domain.logic.rules import (
     NAME_SOURCES,
     VersionedLead,
     changes,
-    derived_lead_name,
+    name_basis,
     new_lead,
     now,
     present,
     versioned,
+    with_derived_name,
 )
 from leads_domain.paging import PageRequest
 from leads_domain.tenancy import Tenant
 
-# How often an update that re-derives lead_name retries after losing a race.
-UPDATE_ATTEMPTS = 3
+# How often an update that re-derives lead_name retries after a concurrent change to the
+# name fields it read (each lost race means another request's change went in).
+UPDATE_ATTEMPTS = 5
 CREATE_OPERATION = "leads.create"
 
 
@@ -129,7 +131,9 @@ def _read_then_update(
     expected: tuple[int, ...] | None,
 ) -> VersionedLead:
     """For changes that depend on what is stored (a lead_name to derive, or none at all):
-    read, decide, and write only if nobody changed the lead in between."""
+    read, decide, and write only while the lead still holds the name fields the decision
+    read, so that two concurrent changes of different name fields end with the name of both.
+    A change of other fields in between does not conflict; with If-Match, any change does."""
     for _ in range(UPDATE_ATTEMPTS):
         current = leads_table.get(tenant, lead_id)
         if current is None:
@@ -138,12 +142,9 @@ def _read_then_update(
             raise lead_changed()
         if not wanted:
             return versioned(current)
-        merged = {**current, **wanted}
-        change = wanted
-        if merged.get("lead_name") is None:
-            change = {**wanted, "lead_name": derived_lead_name(merged)}
+        change = with_derived_name(current, wanted)
         try:
-            return versioned(_apply(tenant, lead_id, change, (current["version"],)))
+            return versioned(_apply(tenant, lead_id, change, expected or (), name_basis(current)))
         except Conflict:
             if expected is not None:
                 raise lead_changed() from None
@@ -157,12 +158,16 @@ def _may_need_derived_name(sent: dict[str, Any]) -> bool:
 
 
 def _apply(
-    tenant: Tenant, lead_id: str, change: dict[str, Any], expected: tuple[int, ...]
+    tenant: Tenant,
+    lead_id: str,
+    change: dict[str, Any],
+    expected: tuple[int, ...],
+    basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     set_values = {name: value for name, value in change.items() if value is not None}
     set_values["updated_at"] = now()
     remove = [name for name, value in change.items() if value is None]
-    return leads_table.update(tenant, lead_id, set_values, remove, expected)
+    return leads_table.update(tenant, lead_id, set_values, remove, expected, basis)
 
 
 def delete_lead(

@@ -29,6 +29,31 @@ def derived_lead_name(fields: dict[str, Any]) -> str | None:
     return fields.get("company_name") or fields.get("email_id") or None
 
 
+def has_derived_name(lead: dict[str, Any]) -> bool:
+    """Whether the lead's lead_name is the one its fields derive (no name at all included):
+    such a name follows its fields; one a client chose otherwise stays until changed."""
+    return lead.get("lead_name") == derived_lead_name(lead)
+
+
+def name_basis(lead: dict[str, Any]) -> dict[str, Any]:
+    """What deciding a lead's derived name reads: its name fields and lead_name (None: absent).
+    An update that re-derives the name applies only while the lead still holds these."""
+    return {name: lead.get(name) for name in (*NAME_SOURCES, "lead_name")}
+
+
+def with_derived_name(current: dict[str, Any], wanted: dict[str, Any]) -> dict[str, Any]:
+    """The change to apply to ``current``: ``wanted`` (see ``changes``), plus lead_name derived
+    from the merged fields when lead_name is cleared, or when a name field changes and the
+    stored lead_name was the derived one. A lead_name sent with a value is kept as sent."""
+    if "lead_name" in wanted:
+        derive = wanted["lead_name"] is None
+    else:
+        derive = has_derived_name(current) and any(name in wanted for name in NAME_SOURCES)
+    if not derive:
+        return wanted
+    return {**wanted, "lead_name": derived_lead_name({**current, **wanted})}
+
+
 def new_lead(lead_id: str, sent: dict[str, Any]) -> dict[str, Any]:
     """A new lead from the validated fields sent: defaults for what was not sent (or sent as
     null), a derived lead_name unless one was sent, and both timestamps now."""

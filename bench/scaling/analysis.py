@@ -14,12 +14,15 @@ from bench.scaling.limits import (
     LAMBDA_CONCURRENCY,
     LAMBDA_SCALING_ENVIRONMENTS,
     LAMBDA_SCALING_SECONDS,
+    LARGE_PLAN,
+    LIVE_PLAN,
     MIX,
     NEW_TABLE_READ_UNITS,
     NEW_TABLE_WRITE_UNITS,
     TABLE_QUOTA_READ_UNITS,
     TABLE_QUOTA_WRITE_UNITS,
     stage_throttle,
+    usage_plans,
 )
 from bench.scaling.metering import COUNTER, INDEX, LEADS, Measurements, Units
 
@@ -115,6 +118,9 @@ class Bite:
 
 def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
     stage_rate, stage_burst = stage_throttle()
+    plans = usage_plans()
+    live_rate, live_burst = plans[LIVE_PLAN]
+    large_rate, _ = plans[LARGE_PLAN]
     ops = m.operations
     writes = MIX["create"] + MIX["delete"]
     counter, leads, index = (mixed_units(m, place) for place in (COUNTER, LEADS, INDEX))
@@ -132,6 +138,13 @@ def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
     # One function's new environments while a burst from zero is cold.
     scaling = LAMBDA_SCALING_ENVIRONMENTS / (COLD_START_SECONDS + ops[busiest].seconds)
     found = [
+        Bite(
+            "API Gateway usage plan of a live-mode tenant (template.yaml)",
+            f"{live_rate:,.0f} rps, burst {live_burst:,.0f}; large plan {large_rate:,.0f} rps",
+            "each tenant's own bucket, all methods together",
+            live_rate,
+            None,
+        ),
         Bite(
             "API Gateway stage throttle (template.yaml)",
             f"{stage_rate:,.0f} rps per method, burst {stage_burst:,.0f}",

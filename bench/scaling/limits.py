@@ -33,6 +33,7 @@ LAMBDA_SCALING_ENVIRONMENTS = 1_000  # new execution environments per function .
 LAMBDA_SCALING_SECONDS = 10  # ... every this many seconds
 API_ACCOUNT_RATE = 10_000  # requests/s over every API of the account in the Region
 API_ACCOUNT_BURST = 5_000
+API_KEYS = 10_000  # per account and Region, not adjustable: one per tenant with a working key
 
 LIMITS = [
     Limit(
@@ -90,6 +91,14 @@ LIMITS = [
         "https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html",
     ),
     Limit(
+        "API Gateway API keys",
+        API_KEYS,
+        "per account and Region, not adjustable; one per tenant (account and mode) with a "
+        "working key, over every stack of the account",
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+        "api-gateway-execution-service-limits-table.html",
+    ),
+    Limit(
         "API Gateway account throttle",
         API_ACCOUNT_RATE,
         f"requests/s, burst {API_ACCOUNT_BURST:,}, over all APIs of the account in the Region",
@@ -106,6 +115,20 @@ def stage_throttle() -> tuple[float, float]:
     tenant."""
     parameters = template().parameters
     return float(parameters["ThrottlingRateLimit"]), float(parameters["ThrottlingBurstLimit"])
+
+
+def usage_plans() -> dict[str, tuple[float, float]]:
+    """template.yaml's usage plans (logical id -> rate, burst). Each tenant's API key draws on
+    a bucket of its own at its plan's rate, over all methods together."""
+    return {
+        name: (plan.throttle.rate, float(plan.throttle.burst))
+        for name, plan in template().usage_plans.items()
+    }
+
+
+# The plan a live-mode tenant is on unless its account is given a larger one.
+LIVE_PLAN = "LiveModeUsagePlan"
+LARGE_PLAN = "LargeUsagePlan"
 
 
 # Assumptions: what AWS does not publish.

@@ -128,7 +128,7 @@ def combined_table(m: Measurements, conflicts: dict[int, int]) -> Table:
         )
     table.notes = [
         "Per shard, reads do not shrink with N (every list reads every shard) and writes do. "
-        "Not counted: the stage throttle (template.yaml), which caps any tenant sooner unless "
-        "raised.",
+        "Not counted: the tenant's usage plan (template.yaml), which caps it sooner unless its "
+        "account is on a plan large enough.",
     ]
     return table

@@ -9,9 +9,11 @@ from bench.scaling.limits import (
     ASSUMPTIONS,
     HOLD_SENSITIVITY,
     LIMITS,
+    LIVE_PLAN,
     MAX_FAILED_SHARE,
     MIX,
     stage_throttle,
+    usage_plans,
 )
 from bench.scaling.metering import COUNTER, CURSOR_DEPTH, INDEX, LEADS, OFFSET, Measurements, Units
 from bench.scaling.simulation import simulate_counter, sustainable_rate
@@ -26,14 +28,24 @@ def limits_table() -> Table:
     table = Table("Limits (AWS's documented numbers)", ["Limit", "Value", "Unit", "Source"])
     for limit in LIMITS:
         table.add(limit.name, f"{limit.value:,.0f}", limit.unit, limit.source)
+    source = (
+        "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
+        "api-gateway-request-throttling.html"
+    )
+    for name, (plan_rate, plan_burst) in usage_plans().items():
+        table.add(
+            f"{name} (template.yaml)",
+            f"{plan_rate:,.0f}",
+            f"requests/s per tenant, burst {plan_burst:,.0f}, all methods together",
+            source,
+        )
     stage_rate, stage_burst = stage_throttle()
     table.add(
         "Stage throttle (template.yaml)",
         f"{stage_rate:,.0f}",
-        f"requests/s per method, burst {stage_burst:,.0f}; ThrottlingRateLimit / "
-        "ThrottlingBurstLimit",
-        "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
-        "api-gateway-request-throttling.html",
+        f"requests/s per method, all tenants together, burst {stage_burst:,.0f}; "
+        "ThrottlingRateLimit / ThrottlingBurstLimit",
+        source,
     )
     table.add(
         "Counter retries (transactions.py)",
@@ -107,7 +119,7 @@ def operations_table(m: Measurements) -> Table:
 
 
 def single_operation_table(m: Measurements, conflict_rate: int) -> Table:
-    stage_rate, _ = stage_throttle()
+    plan_rate, _ = usage_plans()[LIVE_PLAN]
     table = Table(
         "One tenant, one operation only: operations per second each limit allows",
         [
@@ -116,7 +128,7 @@ def single_operation_table(m: Measurements, conflict_rate: int) -> Table:
             COUNTER.capitalize(),
             INDEX.capitalize(),
             "Counter conflicts",
-            "Stage throttle",
+            "Usage plan (live)",
             "Bites first",
         ],
     )
@@ -127,7 +139,7 @@ def single_operation_table(m: Measurements, conflict_rate: int) -> Table:
             "counter item": per_second(places[COUNTER].partition_share()),
             "index partition": per_second(places[INDEX].partition_share()),
             "counter conflicts": conflict_rate if name in ("create", "delete") else math.inf,
-            "stage throttle": stage_rate,
+            "usage plan": plan_rate,
         }
         first = min(limits, key=lambda limit: limits[limit])
         table.add(name, *(rate(value) for value in limits.values()), first)

@@ -1,4 +1,5 @@
-"""TOKEN authorizer: `Authorization: Bearer sk_...` -> the key's tenant, or 401.
+"""TOKEN authorizer: `Authorization: Bearer sk_...` (or rk_...) -> the key's tenant, its scope
+and its tenant's usage plan key, or 401.
 
 Kept small on purpose (no web framework, no pydantic): it runs before every uncached request.
 The policy is written out here rather than with Powertools' APIGatewayAuthorizerResponse:
@@ -11,18 +12,12 @@ from aws_lambda_powertools import Logger
 
 from leads_domain.authentication import authenticate
 from leads_domain.errors import Unauthorized
+from leads_domain.scopes import policy_resources
 from leads_domain.settings import get_settings
 
 logger = Logger()
 # At cold start: an authorizer deployed without its settings fails here, not on a request.
 get_settings()
-
-
-def allow_whole_api(method_arn: str) -> str:
-    """arn:...:api-id/stage/VERB/path -> arn:...:api-id/stage/*/*, so that an answer API
-    Gateway caches for one route does not deny the others."""
-    api, stage = method_arn.split("/", 2)[:2]
-    return f"{api}/{stage}/*/*"
 
 
 @logger.inject_lambda_context
@@ -33,16 +28,21 @@ def lambda_handler(event, context):
         logger.info("Key rejected", extra={"reason": error.message})
         # This exact message makes API Gateway answer 401 (its UNAUTHORIZED gateway response).
         raise Exception("Unauthorized") from None
-    logger.info("Key accepted", extra={"key_id": caller.key_id, "mode": caller.tenant.mode})
-    return {
+    logger.info(
+        "Key accepted",
+        extra={"key_id": caller.key_id, "mode": caller.tenant.mode, "scope": caller.scope},
+    )
+    answer = {
         "principalId": caller.key_id,
+        # API Gateway caches this answer per key for every route: it names every route the
+        # scope allows, whichever route asked, so that a cached answer is right for all.
         "policyDocument": {
             "Version": "2012-10-17",
             "Statement": [
                 {
                     "Action": "execute-api:Invoke",
                     "Effect": "Allow",
-                    "Resource": allow_whole_api(event["methodArn"]),
+                    "Resource": policy_resources(caller.scope, event["methodArn"]),
                 }
             ],
         },
@@ -51,5 +51,14 @@ def lambda_handler(event, context):
             "account": caller.tenant.account,
             "mode": caller.tenant.mode,
             "key_id": caller.key_id,
+            "scope": caller.scope,
         },
     }
+    if caller.usage_key:
+        # The tenant's API Gateway API key: API Gateway throttles the request by its usage plan
+        # (the API's key source is AUTHORIZER). Without one, API Gateway refuses the request.
+        answer["usageIdentifierKey"] = caller.usage_key
+    else:
+        # API Gateway will refuse it (403): its tenant needs `leads accounts sync`.
+        logger.warning("Usage plan key missing", extra={"key_id": caller.key_id})
+    return answer

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from leads_cli import template as template_module
-from leads_cli.keys import create_key
 from leads_cli.lambda_context import LambdaContext
 from leads_domain.container import forget_all
 from leads_domain.data import clients, transactions
@@ -33,6 +32,7 @@ from support.events import json_api_event as request
 from support.faults import FAULTS, FAULTS_BY_NAME, Fault, FaultInjector
 from support.functions import Invocation as Answer
 from support.functions import invoke as call
+from support.local_gateway import provisioned_key
 from support.stored import Stored, assert_consistent, assert_lead_stored
 from support.stored import stored as raw_stored
 
@@ -507,8 +507,10 @@ def gateway(shared_dynamodb: Any) -> Any:
                 os.environ[name] = value
 
 
-def new_key() -> str:
-    return create_key(f"acct_{uuid.uuid4().hex[:12]}", "test")[1]
+def new_key(gateway: Any, injector: FaultInjector) -> str:
+    """A working key of a new tenant, made before the faults and not counted with them."""
+    with injector.paused():
+        return provisioned_key(gateway)
 
 
 @pytest.mark.parametrize("fault", KEY_CHECK_FAULTS, ids=KEY_CHECK_IDS)
@@ -516,7 +518,7 @@ def test_a_key_that_cannot_be_checked_is_503_with_retry_after(
     fault: Fault, gateway: Any, injector: FaultInjector
 ) -> None:
     # Given a valid key, and the authorizer's read of it failing
-    key = new_key()
+    key = new_key(gateway, injector)
     headers = [("Authorization", f"Bearer {key}")]
     injector.fail("GetItem", fault)
 
@@ -541,7 +543,7 @@ def test_a_key_that_cannot_be_checked_is_503_with_retry_after(
 def test_a_key_check_cured_by_a_retry_is_accepted(
     fault: Fault, gateway: Any, injector: FaultInjector
 ) -> None:
-    key = new_key()
+    key = new_key(gateway, injector)
     injector.fail("GetItem", fault, times=1)
     answer = gateway.handle("GET", COLLECTION, [("Authorization", f"Bearer {key}")], None)
     assert answer.status == 200, answer.body
@@ -550,11 +552,11 @@ def test_a_key_check_cured_by_a_retry_is_accepted(
 
 @pytest.mark.parametrize("fault", KEY_CHECK_FAULTS, ids=KEY_CHECK_IDS)
 def test_the_functions_own_key_check_under_a_fault_is_503(
-    fault: Fault, injector: FaultInjector
+    fault: Fault, gateway: Any, injector: FaultInjector
 ) -> None:
     # Without the authorizer's context (API Gateway's console test) the function checks the
     # key itself: the same 503 when it cannot.
-    key = new_key()
+    key = new_key(gateway, injector)
     authorization = {"Authorization": f"Bearer {key}"}
     event = request("GET", COLLECTION, Tenant("x", "test"), headers=authorization)
     del event["requestContext"]["authorizer"]

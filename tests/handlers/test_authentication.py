@@ -19,7 +19,7 @@ def test_authorizer_allows_the_whole_api_and_passes_the_tenant(make_key, tenant)
     answer = authorize(f"Bearer {key}")
     (statement,) = answer["policyDocument"]["Statement"]
     assert statement["Effect"] == "Allow"
-    assert statement["Resource"] == "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*"
+    assert statement["Resource"] == ["arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*"]
     assert answer["context"]["account"] == tenant.account and answer["context"]["mode"] == "test"
     assert all(isinstance(value, str) for value in answer["context"].values())
     assert key not in str(answer)

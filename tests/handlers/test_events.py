@@ -231,13 +231,14 @@ def test_authorizer_event_is_allowed_for_the_whole_stage(invoke_with_env_file):
         {
             "Action": "execute-api:Invoke",
             "Effect": "Allow",
-            "Resource": "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*",
+            "Resource": ["arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"],
         }
     ]
     assert answer["context"] == {
         "account": "acct_example",
         "mode": "test",
         "key_id": EXAMPLE_KEY_ID,
+        "scope": "full",
     }
     assert all(isinstance(value, str) for value in answer["context"].values())
 

@@ -144,21 +144,30 @@ class LocalApi:
 
     # Keys, made and revoked with the CLI, as an operator does.
 
-    def leads(self, *arguments: str) -> str:
-        """The `leads` CLI, on this API's tables."""
-        return run_leads(*arguments, "--endpoint-url", self.dynamodb_endpoint)
+    def where(self) -> tuple[str, ...]:
+        """The `leads keys` options that name this local run: its DynamoDB, and its API
+        Gateway (usage plan keys, the authorizer cache)."""
+        return ("--endpoint-url", self.dynamodb_endpoint, "--gateway-url", self.base_url)
 
-    def create_key(self, account: str, mode: str = "test") -> tuple[str, str]:
-        """(key id, key) of a new key for this account and mode."""
-        output = self.leads("keys", "create", "--account", account, "--mode", mode)
-        key_id = re.search(r"^key_id: (key_\w+)$", output, re.MULTILINE)
-        key = re.search(rf"^api_key: (sk_{mode}_\w+)$", output, re.MULTILINE)
-        assert key_id and key, f"unexpected `leads keys create` output: {output!r}"
-        return key_id.group(1), key.group(1)
+    def leads(self, *arguments: str) -> str:
+        """The `leads` CLI, on this API's tables and gateway."""
+        return run_leads(*arguments, *self.where())
+
+    def create_key(self, account: str, mode: str = "test", *options: str) -> tuple[str, str]:
+        """(key id, key) of a new key for this account and mode (options: --read-only, ...)."""
+        output = self.leads("keys", "create", "--account", account, "--mode", mode, *options)
+        return key_made(output, mode)
 
     def revoke_key(self, key_id: str) -> None:
         output = self.leads("keys", "revoke", key_id)
         assert f"{key_id} revoked at" in output, output
+
+    def roll_key(self, key_id: str, expire_in: str) -> tuple[str, str, str]:
+        """(new key id, new key, the output line saying when the old key expires)."""
+        output = self.leads("keys", "roll", key_id, "--expire-in", expire_in)
+        expiry = re.search(rf"^{key_id} expires at \S+$", output, re.MULTILINE)
+        assert expiry, f"unexpected `leads keys roll` output: {output!r}"
+        return (*key_made(output, None), expiry.group(0))
 
     def new_client(self, account: str | None = None, mode: str = "test") -> Any:
         """A client with a brand-new key: of a fresh account unless one is given."""
@@ -167,6 +176,36 @@ class LocalApi:
         from support.client import LeadsClient
 
         return LeadsClient(self, key, account=account, mode=mode, key_id=key_id)
+
+
+def key_made(output: str, mode: str | None) -> tuple[str, str]:
+    """(key id, key) as `leads keys create` or `roll` prints them."""
+    key_id = re.search(r"^key_id: (key_\w+)$", output, re.MULTILINE)
+    key = re.search(rf"^api_key: ((?:sk|rk)_{mode or '(?:test|live)'}_\w+)$", output, re.MULTILINE)
+    assert key_id and key, f"unexpected `leads keys` output: {output!r}"
+    return key_id.group(1), key.group(1)
+
+
+# Usage plans far above what any test sends, for the servers whose tests are not about rate
+# limits (tests/http/test_http_rate_limits.py runs one with small plans).
+UNTHROTTLED = tuple(
+    argument
+    for name in ("TestMode", "LiveMode", "LargePlan")
+    for limit in ("RateLimit=100000", "BurstLimit=100000")
+    for argument in ("--parameter", f"{name}{limit}")
+)
+
+
+# Small usage plans: each tenant's bucket holds 5 requests (20 on the large plan) and refills
+# by one a second, so a test empties it without waiting.
+SMALL_PLANS = {
+    "TestModeRateLimit": 1,
+    "TestModeBurstLimit": 5,
+    "LiveModeRateLimit": 1,
+    "LiveModeBurstLimit": 5,
+    "LargePlanRateLimit": 1,
+    "LargePlanBurstLimit": 20,
+}
 
 
 @contextlib.contextmanager

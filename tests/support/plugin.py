@@ -33,16 +33,18 @@ from typing import Any
 
 import pytest
 
+from leads_cli import gateway_target
 from leads_cli import template as template_module
 from leads_cli.keys import create_key
 from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
+from support.aws_stubs import DeployedStack
 from support.client import LeadsClient
 from support.dynamodb import embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
-from support.local_api import LocalApi, running_local_api
+from support.local_api import SMALL_PLANS, UNTHROTTLED, LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
 from support.sam_local import (
     ContainerDynamoDB,
@@ -63,7 +65,7 @@ os.environ.update(
     }
 )
 
-_LOCAL_APIS = ("local_api", "uncached_local_api")
+_LOCAL_APIS = ("local_api", "uncached_local_api", "throttled_local_api")
 _LOG_OFFSETS = pytest.StashKey[dict[str, int]]()
 _LOG_LINES_SHOWN = 200
 
@@ -107,7 +109,12 @@ def local_dynamodb(embedded_dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> s
     """The embedded DynamoDB's endpoint, for the `leads` CLI run in-process: its
     `--endpoint-url` sets the endpoint and table names for the process, and later tests must
     not inherit them."""
-    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME"):
+    for name in (
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_ENDPOINT_URL_API_GATEWAY",
+        "LEADS_TABLE_NAME",
+        "API_KEYS_TABLE_NAME",
+    ):
         if name in os.environ:
             monkeypatch.setenv(name, os.environ[name])  # restored as it is now, afterwards
         else:
@@ -128,6 +135,31 @@ def make_key(dynamodb: Any) -> Callable[..., str]:
         return create_key(account, mode)[1]
 
     return make
+
+
+@pytest.fixture
+def deployed_stack(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[DeployedStack]:
+    """A deployed stack for `leads ... --stack`: CloudFormation and API Gateway stubbed at the
+    client, DynamoDB in moto. The environment the CLI changes is restored afterwards."""
+    for name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_API_GATEWAY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("LEADS_TABLE_NAME", "API_KEYS_TABLE_NAME", "IDEMPOTENCY_TABLE_NAME"):
+        monkeypatch.setenv(name, os.environ[name])
+    stack = DeployedStack(monkeypatch)
+    yield stack
+    stack.close()
+
+
+@pytest.fixture
+def local_gateway(local_api: LocalApi) -> Iterator[gateway_target.GatewayTarget]:
+    """leads_domain's API Gateway client pointed at the local run's management calls (the
+    endpoint variable and the cached client are put back afterwards)."""
+    saved = os.environ.get(gateway_target.ENDPOINT_VARIABLE)
+    yield gateway_target.local(local_api.base_url)
+    os.environ.pop(gateway_target.ENDPOINT_VARIABLE, None)
+    if saved is not None:
+        os.environ[gateway_target.ENDPOINT_VARIABLE] = saved
+    forget_all()
 
 
 @pytest.fixture
@@ -171,9 +203,10 @@ def log_output(
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
     """The API under test, one per xdist worker: the local run as `make run` starts it
-    (template defaults: a 300 s authorizer cache), or, under `make test-deployed`, the API
+    (template defaults: a 300 s authorizer cache), but with usage plans no test reaches, as
+    throttling is not what these tests are about; or, under `make test-deployed`, the API
     running elsewhere (support/target.py)."""
-    with api_under_test() as api:
+    with api_under_test(*UNTHROTTLED) as api:
         yield api
 
 
@@ -182,7 +215,17 @@ def uncached_local_api() -> Iterator[LocalApi]:
     """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
     if remote():
         pytest.skip("needs a second `leads serve` with AuthorizerCacheTtl=0: local only")
-    with running_local_api("--parameter", "AuthorizerCacheTtl=0") as api:
+    with running_local_api("--parameter", "AuthorizerCacheTtl=0", *UNTHROTTLED) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def throttled_local_api() -> Iterator[LocalApi]:
+    """A local run whose usage plans are SMALL_PLANS (the stage throttle stays the template's)."""
+    if remote():
+        pytest.skip("needs a `leads serve` with small usage plans: local only")
+    arguments = [f"--parameter={name}={value}" for name, value in SMALL_PLANS.items()]
+    with running_local_api(*arguments) as api:
         yield api
 
 

@@ -26,13 +26,14 @@ def assert_sample_answer(folder: str, response: dict[str, Any]) -> None:
     """events/<folder>.json's answer, from the function's handler return value."""
     if folder == "authorizer":
         assert response["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-        assert response["policyDocument"]["Statement"][0]["Resource"] == (
+        assert response["policyDocument"]["Statement"][0]["Resource"] == [
             "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/*/*"
-        )
+        ]
         assert response["context"] == {
             "account": "acct_example",
             "mode": "test",
             "key_id": EXAMPLE_KEY_ID,
+            "scope": "full",
         }
     elif folder == "create_lead":
         assert _status(response) == 201, response

@@ -61,7 +61,7 @@ class DeployedApi(LocalApi):
     def log_since(self, offset: int) -> str:
         return ""
 
-    def create_key(self, account: str, mode: str = "test") -> tuple[str, str]:
+    def create_key(self, account: str, mode: str = "test", *options: str) -> tuple[str, str]:
         if not self.key_location:
             pytest.skip(
                 "needs keys for fresh accounts: give STACK=<stack> (or a DynamoDB endpoint) "
@@ -69,23 +69,27 @@ class DeployedApi(LocalApi):
             )
         with self._lock:
             self.accounts.add(account)
-        return super().create_key(account, mode)
+        return super().create_key(account, mode, *options)
 
     def new_client(self, account: str | None = None, mode: str = "test") -> Any:
         # Named as throwaways, so that an operator recognises what a killed run left behind.
         return super().new_client(account or unique_account(THROWAWAY_PREFIX), mode)
 
+    def where(self) -> tuple[str, ...]:
+        return self.key_location
+
     def leads(self, *arguments: str) -> str:
-        return run_leads(*arguments, *self.key_location, environment=operator_environment())
+        return run_leads(*arguments, *self.where(), environment=operator_environment())
 
     def record_created(self, key: str, lead_id: str) -> None:
         with self._lock:
             self.created.append((key, lead_id))
 
     def clean_up(self) -> None:
-        """Erase every account the run made; with only a given key, delete the leads made."""
+        """Erase every account the run made (its keys revoked, its usage plan keys deleted,
+        every item it stored deleted); with only a given key, delete the leads made."""
         for account in sorted(self.accounts):
-            self.leads("accounts", "delete", "--account", account, "--yes")
+            self.leads("accounts", "delete", account, "--yes")
         if not self.key_location:
             for key, lead_id in self.created:
                 answer = requests.delete(
@@ -96,11 +100,14 @@ class DeployedApi(LocalApi):
                 assert answer.status_code in (200, 404), answer.text
 
 
-def _key_location() -> tuple[str, ...]:
+def _key_location(base_url: str) -> tuple[str, ...]:
+    """Where `leads keys` makes keys (and `leads accounts delete` erases accounts): the
+    stack's tables and API, or a DynamoDB endpoint and the API in front of it (a `leads serve`
+    standing in for a stack, whose usage plan keys live in that run)."""
     if os.environ.get("LEADS_API_STACK"):
         return ("--stack", os.environ["LEADS_API_STACK"])
     if os.environ.get("LEADS_API_DYNAMODB"):
-        return ("--endpoint-url", os.environ["LEADS_API_DYNAMODB"])
+        return ("--endpoint-url", os.environ["LEADS_API_DYNAMODB"], "--gateway-url", base_url)
     return ()
 
 
@@ -116,15 +123,15 @@ def _base_url() -> str:
 
 @contextlib.contextmanager
 def deployed_api() -> Iterator[DeployedApi]:
-    log = Path(os.devnull)
-    location = _key_location()
+    base_url = _base_url()
+    location = _key_location(base_url)
     given_key = os.environ.get("LEADS_API_KEY", "")
     if not location and not given_key:
         raise pytest.UsageError(
             "LEADS_API_URL needs LEADS_API_KEY, LEADS_API_STACK or LEADS_API_DYNAMODB"
         )
-    api = DeployedApi(_base_url(), os.environ.get("LEADS_API_DYNAMODB", ""), given_key, log)
-    api.key_location = location
+    endpoint = os.environ.get("LEADS_API_DYNAMODB", "")
+    api = DeployedApi(base_url, endpoint, given_key, Path(os.devnull), key_location=location)
     try:
         if not given_key:
             api.test_key = api.create_key(unique_account(THROWAWAY_PREFIX))[1]
@@ -134,14 +141,14 @@ def deployed_api() -> Iterator[DeployedApi]:
 
 
 @contextlib.contextmanager
-def api_under_test() -> Iterator[LocalApi]:
+def api_under_test(*serve_arguments: str) -> Iterator[LocalApi]:
     """The API the tiers talk to: a deployed one when LEADS_API_URL or LEADS_API_STACK says
-    so, else a fresh `leads serve`."""
+    so, else a fresh `leads serve` with these arguments."""
     if remote():
         with deployed_api() as api:
             yield api
     else:
-        with running_local_api() as local:
+        with running_local_api(*serve_arguments) as local:
             yield local
 
 

@@ -48,13 +48,12 @@ def test_delete_erases_the_account_and_only_it(local_dynamodb, capsys):
     kept = {mode: partition(clients.dynamodb(), Tenant(KEPT, mode)) for mode in ("test", "live")}
 
     # When one is deleted
-    code, out = run(
-        capsys, "accounts", "delete", "--account", ERASED, "--yes", "--endpoint-url", local_dynamodb
-    )
+    code, out = run(capsys, "accounts", "delete", ERASED, "--yes", "--endpoint-url", local_dynamodb)
 
-    # Then its keys, leads and counters are gone, and it says how many
+    # Then its keys (revoked first), its tenants' limits, leads and counters are gone
     assert code == 0, out
-    assert f"{ERASED}: deleted 2 keys and 62 stored items" in out
+    assert f"{ERASED}: revoked 2 key(s)" in out
+    assert f"{ERASED}: deleted 4 key records and 62 stored items" in out
     assert keys_of(ERASED) == []
     for mode in ("test", "live"):
         assert partition(clients.dynamodb(), Tenant(ERASED, mode)) == []
@@ -65,15 +64,11 @@ def test_delete_erases_the_account_and_only_it(local_dynamodb, capsys):
 
 def test_delete_without_yes_deletes_nothing(local_dynamodb, capsys):
     store(ERASED, 1)
-    code, out = run(
-        capsys, "accounts", "delete", "--account", ERASED, "--endpoint-url", local_dynamodb
-    )
+    code, out = run(capsys, "accounts", "delete", ERASED, "--endpoint-url", local_dynamodb)
     assert code == 2 and "--yes" in out
     assert len(keys_of(ERASED)) == 2
 
 
 def test_delete_refuses_an_account_that_cannot_exist(local_dynamodb, capsys):
-    code, out = run(
-        capsys, "accounts", "delete", "--account", "a#b", "--yes", "--endpoint-url", local_dynamodb
-    )
+    code, out = run(capsys, "accounts", "delete", "a#b", "--yes", "--endpoint-url", local_dynamodb)
     assert code == 2 and "account" in out

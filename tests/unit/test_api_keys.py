@@ -42,3 +42,18 @@ def test_accounts_are_restricted_to_safe_characters():
     assert valid_account("acct_1-x")
     assert not valid_account("acct#1")
     assert not valid_account("")
+
+
+def test_restricted_keys_say_so_with_their_own_prefix_and_checksum():
+    for mode in ("test", "live"):
+        key = api_keys.generate_key(mode, restricted=True)
+        assert key.startswith(f"rk_{mode}_") and len(key) == len(f"rk_{mode}_") + 38
+        assert api_keys.key_shape(key) == (True, mode)
+        assert api_keys.key_shape(api_keys.generate_key(mode)) == (False, mode)
+
+
+def test_a_key_relabelled_between_secret_and_restricted_fails_its_checksum():
+    secret = api_keys.generate_key("live")
+    restricted = api_keys.generate_key("live", restricted=True)
+    assert api_keys.key_shape("rk_" + secret[3:]) is None
+    assert api_keys.key_shape("sk_" + restricted[3:]) is None

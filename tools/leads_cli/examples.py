@@ -6,7 +6,7 @@ from typing import Any
 
 from leads_cli.template import PROJECT_ROOT
 from leads_domain import api_keys
-from leads_domain.data import keys_table, leads_table
+from leads_domain.data import key_records, leads_table
 from leads_domain.tenancy import Tenant
 
 EVENTS = PROJECT_ROOT / "events"
@@ -37,8 +37,8 @@ EXAMPLE_LEAD: dict[str, Any] = {
 
 def seed_example_key() -> None:
     """The example key's digest (never the key), unless it is there already."""
-    if keys_table.find_by_digest(api_keys.digest(EXAMPLE_KEY)) is None:
-        keys_table.put_key(
+    if key_records.find_by_digest(api_keys.digest(EXAMPLE_KEY)) is None:
+        key_records.insert_key(
             {
                 "digest": api_keys.digest(EXAMPLE_KEY),
                 "key_id": EXAMPLE_KEY_ID,
@@ -47,7 +47,9 @@ def seed_example_key() -> None:
                 "name": "events/ example key",
                 "created_at": SEEDED_AT,
                 "last4": EXAMPLE_KEY[-4:],
-            }
+            },
+            EXAMPLE_TENANT,
+            None,
         )
 
 

@@ -1,5 +1,6 @@
 """What stops a `leads` command, said in one line on stderr with a non-zero exit: the
-operator's own mistakes (CommandError) and AWS's or DynamoDB's refusals, never a traceback."""
+operator's own mistakes (CommandError), changes that could not be finished (ManagementFailed)
+and AWS's or DynamoDB's refusals, never a traceback."""
 
 import argparse
 import sys
@@ -15,7 +16,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
-from leads_domain.errors import ServiceUnavailable
+from leads_domain.errors import ManagementFailed, ServiceUnavailable
 from leads_domain.settings import MissingSetting
 
 # Exit codes: 2 for what the operator must pass or set differently, 1 for what failed.
@@ -37,6 +38,9 @@ def run(command: Callable[[argparse.Namespace], int | None], args: argparse.Name
         return int(command(args) or 0)
     except CommandError as error:
         return _say(str(error), error.exit_code)
+    except ManagementFailed as error:
+        # A change to API Gateway or the keys table failed; the message says what to run.
+        return _say(error.message, FAILED)
     except ServiceUnavailable as error:
         # The data layer's answer for clients; the operator needs the cause.
         cause = error.__cause__

@@ -7,10 +7,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from leads_cli.gateway_responses import GatewayResponses
-from leads_cli.http_message import Answer
-from leads_cli.local_authorizer import LocalAuthorizer
+from leads_cli.http_message import Answer, header
+from leads_cli.local_api_keys import LocalApiKeys
+from leads_cli.local_authorizer import Authorized, LocalAuthorizer
 from leads_cli.local_functions import load_functions
+from leads_cli.management_api import ManagementApi
 from leads_cli.proxy_event import event_too_large, proxy_answer, proxy_event
+from leads_cli.rate_limits import RateLimits
 from leads_cli.template import Route, Template
 
 # API Gateway's own payload limit for REST APIs.
@@ -21,10 +24,11 @@ class Gateway:
     """A local API Gateway (REST API, Lambda proxy integration) driven by template.yaml.
 
     For each request it does what API Gateway does: find the route (else the
-    MISSING_AUTHENTICATION_TOKEN gateway response), run the TOKEN authorizer, build the REST
-    proxy event, call the function's handler in this process, and turn its answer, or its
-    failure, into HTTP. Every answer API Gateway itself would give uses the template's gateway
-    responses.
+    MISSING_AUTHENTICATION_TOKEN gateway response), run the TOKEN authorizer, meter the request
+    by its usage plan key and throttle it, build the REST proxy event, call the function's
+    handler in this process, and turn its answer, or its failure, into HTTP. Every answer API
+    Gateway itself would give uses the template's gateway responses. Under /_local/apigateway
+    it answers the management calls the `leads` CLI makes (management_api.py).
     """
 
     def __init__(self, template: Template, log: Any = None) -> None:
@@ -33,6 +37,9 @@ class Gateway:
         self.functions = load_functions(template)
         self.responses = GatewayResponses(template.gateway_responses)
         self.authorizer = LocalAuthorizer(template.stage, self.functions, self.responses, self.log)
+        self.api_keys = LocalApiKeys(template.usage_plans)
+        self.rate_limits = RateLimits(template.stage_throttle)
+        self.management = ManagementApi(self.api_keys, template.stage, self.authorizer.flush)
         # Pages only the local run serves (the API's documentation): path -> answer.
         self.local_pages: dict[str, Answer] = {}
 
@@ -44,6 +51,9 @@ class Gateway:
         path = split.path
         if method == "GET" and path in self.local_pages:
             return self.local_pages[path]
+        management = self.management.handle(method, path, split.query, body)
+        if management is not None:
+            return management
         route, path_parameters = self._find_route(method, path)
         if route is None:
             return self.responses.answer(
@@ -51,14 +61,17 @@ class Gateway:
             )
         if body is not None and len(body) > MAX_BODY_BYTES:
             return self.responses.answer("REQUEST_TOO_LARGE", request_id, "Request Too Long")
-        authorizer_context: dict[str, Any] | None = None
+        authorized: Authorized | None = None
         if route.authorizer:
             outcome = self.authorizer.authorize(
                 self.template.authorizers[route.authorizer], method, path, headers, request_id
             )
             if isinstance(outcome, Answer):
                 return outcome
-            authorizer_context = outcome
+            authorized = outcome
+        refused = self._metered(route, method, headers, authorized, request_id)
+        if refused:
+            return refused
         event = proxy_event(
             route=route,
             stage=self.template.stage,
@@ -68,7 +81,7 @@ class Gateway:
             headers=headers,
             body=body,
             path_parameters=path_parameters,
-            authorizer_context=authorizer_context,
+            authorizer_context=authorized.context if authorized else None,
             request_id=request_id,
         )
         if event_too_large(event, body):
@@ -90,6 +103,29 @@ class Gateway:
                 "DEFAULT_5XX", request_id, "Internal server error", route.function, status=502
             )
         return answer
+
+    def _metered(
+        self,
+        route: Route,
+        method: str,
+        headers: list[tuple[str, str]],
+        authorized: Authorized | None,
+        request_id: str,
+    ) -> Answer | None:
+        """API Gateway's answer if the request's API key is not in a usage plan of the stage
+        (INVALID_API_KEY) or a bucket it draws on is empty (THROTTLED); else None."""
+        usage = None
+        if route.api_key_required:
+            if self.template.api_key_source == "AUTHORIZER":
+                value = authorized.usage_identifier_key if authorized else None
+            else:
+                value = header(headers, "X-API-Key")
+            usage = self.api_keys.metering(value)
+            if usage is None:
+                return self.responses.answer("INVALID_API_KEY", request_id, "Forbidden")
+        if not self.rate_limits.admit(method, route.path, usage):
+            return self.responses.answer("THROTTLED", request_id, "Too Many Requests")
+        return None
 
     def _find_route(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         for route in self.template.routes:

@@ -2,8 +2,10 @@
 
 import fnmatch
 import re
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from leads_cli.gateway_responses import GatewayResponses
@@ -14,10 +16,19 @@ from leads_cli.proxy_event import API_ID
 from leads_cli.template import Authorizer
 
 
+@dataclass(frozen=True)
+class Authorized:
+    """A request the authorizer let through: the request context's authorizer entry, and the
+    usage plan key the authorizer named (usageIdentifierKey), if any."""
+
+    context: dict[str, Any]
+    usage_identifier_key: str | None
+
+
 class LocalAuthorizer:
     """API Gateway's half of a TOKEN authorizer: the identity header, its validation expression,
-    the authorizer's answer cached for its TTL, the policy evaluated, the context passed on as
-    strings."""
+    the authorizer's answer cached for its TTL (until flushed), the policy evaluated, the
+    context passed on as strings."""
 
     def __init__(
         self,
@@ -32,6 +43,15 @@ class LocalAuthorizer:
         self._log = log
         # token -> (expires at, authorizer's answer); as API Gateway caches per identity source.
         self._cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        self._cache_lock = threading.Lock()
+        # Moved by every flush: an answer asked for before a flush is not cached after it.
+        self._generation = 0
+
+    def flush(self) -> None:
+        """Forget every cached answer (API Gateway's FlushStageAuthorizersCache)."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._generation += 1
 
     def authorize(
         self,
@@ -40,9 +60,8 @@ class LocalAuthorizer:
         path: str,
         headers: list[tuple[str, str]],
         request_id: str,
-    ) -> dict[str, Any] | Answer:
-        """The request context's authorizer entry if the request may go on, else API Gateway's
-        answer."""
+    ) -> Authorized | Answer:
+        """What the authorizer passes on if the request may go on, else API Gateway's answer."""
         token = header(headers, authorizer.header)
         if not token or (
             authorizer.validation_expression
@@ -52,7 +71,9 @@ class LocalAuthorizer:
         api = f"arn:aws:execute-api:{REGION}:{ACCOUNT_ID}:{API_ID}"
         method_arn = f"{api}/{self._stage}/{method}{path}"
         cache_key = (authorizer.name, token)
-        cached = self._cache.get(cache_key)
+        with self._cache_lock:
+            cached = self._cache.get(cache_key)
+            generation = self._generation
         if cached and cached[0] > time.monotonic():
             answer = cached[1]
         else:
@@ -71,16 +92,22 @@ class LocalAuthorizer:
                     "AUTHORIZER_CONFIGURATION_ERROR", request_id, "Authorizer configuration error"
                 )
             if authorizer.ttl_seconds > 0:
-                self._cache[cache_key] = (time.monotonic() + authorizer.ttl_seconds, answer)
-        if not _policy_allows(answer["policyDocument"], method_arn):
+                with self._cache_lock:
+                    if generation == self._generation:
+                        expires = time.monotonic() + authorizer.ttl_seconds
+                        self._cache[cache_key] = (expires, answer)
+        if not policy_allows(answer["policyDocument"], method_arn):
             return self._responses.answer(
                 "ACCESS_DENIED", request_id, "User is not authorized to access this resource"
             )
         context = {name: _as_string(value) for name, value in (answer.get("context") or {}).items()}
-        return {**context, "principalId": answer.get("principalId"), "integrationLatency": 0}
+        return Authorized(
+            {**context, "principalId": answer.get("principalId"), "integrationLatency": 0},
+            answer.get("usageIdentifierKey"),
+        )
 
 
-def _policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
+def policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
     """IAM policy evaluation for execute-api:Invoke: an explicit Deny wins, else any Allow."""
     statements = policy.get("Statement", [])
     if isinstance(statements, dict):

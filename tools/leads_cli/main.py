@@ -1,15 +1,16 @@
-"""The `leads` command: `leads serve` (the local run) and `leads keys ...` (API keys)."""
+"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys) and `leads
+accounts ...` (usage plans)."""
 
 import argparse
 import os
 import shlex
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
-from leads_cli import accounts, scan, stack
+from leads_cli import accounts_command, keys_command, outputs_command, scan
 from leads_cli import template as template_module
-from leads_cli.table_options import add_table_options
 
 LOCAL_ACCOUNT = "acct_local"
 
@@ -52,12 +53,6 @@ def main(argv: list[str] | None = None) -> int:
         "build", help="sam build, plus bytecode for the runtime's Python (what make deploy ships)"
     )
     build.add_argument("--build-dir", type=Path, default=Path(".aws-sam/build"))
-    build.add_argument(
-        "--architecture",
-        choices=("x86_64", "arm64"),
-        default="x86_64",
-        help="the functions' instruction set; the layer gets that architecture's wheels",
-    )
     build.set_defaults(run=_build)
 
     examples = commands.add_parser(
@@ -66,23 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     examples.add_argument("--endpoint-url", required=True, help="a local DynamoDB endpoint")
     examples.set_defaults(run=_examples)
 
-    keys = commands.add_parser("keys", help="create, list and revoke API keys")
-    key_commands = keys.add_subparsers(dest="keys_command", required=True)
-    create = key_commands.add_parser("create", help="make a key; it is printed once")
-    create.add_argument("--account", required=True)
-    create.add_argument("--mode", choices=("test", "live"), default="test")
-    create.add_argument("--name")
-    create.set_defaults(run=_keys_create)
-    listing = key_commands.add_parser("list", help="an account's keys (never the keys themselves)")
-    listing.add_argument("--account", required=True)
-    listing.set_defaults(run=_keys_list)
-    revoke = key_commands.add_parser("revoke", help="stop a key from working")
-    revoke.add_argument("key_id")
-    revoke.set_defaults(run=_keys_revoke)
-    for sub in (create, listing, revoke):
-        add_table_options(sub)
-    for module in (accounts, scan, stack):
-        module.register(commands)
+    keys_command.register(commands)
+    accounts_command.register(commands)
+    outputs_command.register(commands)
+    scan.register(commands)
 
     args = parser.parse_args(argv)
     from leads_cli import failures
@@ -92,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
+    from leads_cli.gateway_target import local
     from leads_cli.keys import create_key
     from leads_cli.local_dynamodb import client, create_tables, use_local_credentials
     from leads_cli.local_server import LocalApiServer
@@ -117,7 +100,6 @@ def _serve(args: argparse.Namespace) -> int:
     create_tables(client(endpoint), template)
 
     gateway = Gateway(template)
-    key_id, key = create_key(args.account, "test", name="leads serve")
     try:
         server = LocalApiServer(gateway, args.host, args.port)
     except OSError as error:
@@ -125,6 +107,11 @@ def _serve(args: argparse.Namespace) -> int:
             embedded.stop()
         raise _port_taken("--port", args.port, error) from None
     base_url = f"http://{args.host}:{server.server_port}"
+    serving = threading.Thread(target=server.serve_forever, name="leads serve", daemon=True)
+    serving.start()
+    # The printed key is made as an operator makes one: its tenant's usage plan key goes to this
+    # local API Gateway through its management calls.
+    key_id, key = create_key(args.account, "test", name="leads serve", gateway=local(base_url))
     from leads_cli import docs_page, openapi
 
     gateway.local_pages = docs_page.pages(openapi.document(), base_url)
@@ -134,14 +121,17 @@ def _serve(args: argparse.Namespace) -> int:
         f"  Test key:  {key}  (account {args.account}, {key_id})\n"
         f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
         f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
-        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url {endpoint}",
+        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url {endpoint} "
+        f"--gateway-url {base_url}",
         flush=True,
     )
     try:
-        server.serve_forever()
+        while serving.is_alive():
+            serving.join(timeout=1)
     except KeyboardInterrupt:
         pass
     finally:
+        server.shutdown()
         server.server_close()
         if embedded:
             embedded.stop()
@@ -181,11 +171,11 @@ def _build(args: argparse.Namespace) -> int:
     from leads_cli.build import BuildError, build
 
     try:
-        build(args.build_dir.resolve(), args.architecture)
+        build(args.build_dir.resolve())
     except BuildError as error:
         print(f"leads: {error}", file=sys.stderr)
         return 1
-    print(f"built {args.build_dir} for {args.architecture} (with bytecode); next: sam deploy")
+    print(f"built {args.build_dir} (with bytecode); next: sam deploy")
     return 0
 
 
@@ -209,53 +199,6 @@ def _openapi(args: argparse.Namespace) -> int:
         print(f"wrote {OPENAPI_PATH}")
     else:
         sys.stdout.write(render())
-    return 0
-
-
-def _use_tables(args: argparse.Namespace) -> None:
-    from leads_cli.keys import use_tables
-
-    use_tables(endpoint_url=args.endpoint_url, stack=args.stack, region=args.region)
-
-
-def _keys_create(args: argparse.Namespace) -> int:
-    from leads_cli.keys import create_key
-
-    _use_tables(args)
-    try:
-        key_id, key = create_key(args.account, args.mode, args.name)
-    except ValueError as error:
-        print(f"leads: {error}", file=sys.stderr)
-        return 2
-    print(f"key_id: {key_id}\napi_key: {key}")
-    print("This key is shown once: store it now. Only its SHA-256 digest is kept.", file=sys.stderr)
-    return 0
-
-
-def _keys_list(args: argparse.Namespace) -> int:
-    from leads_cli.keys import list_keys
-
-    _use_tables(args)
-    rows = list_keys(args.account)
-    columns = ("key_id", "name", "mode", "created_at", "revoked_at", "last4")
-    table = [columns, *[tuple(str(row[c] or "-") for c in columns) for row in rows]]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    for line in table:
-        print(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        )
-    return 0
-
-
-def _keys_revoke(args: argparse.Namespace) -> int:
-    from leads_cli.keys import revoke_key
-
-    _use_tables(args)
-    record = revoke_key(args.key_id)
-    if record is None:
-        print(f"leads: no key {args.key_id}", file=sys.stderr)
-        return 1
-    print(f"{record['key_id']} revoked at {record['revoked_at']}")
     return 0
 
 

@@ -196,9 +196,10 @@ def document() -> dict[str, Any]:
             "title": "Leads API",
             "version": "1.0.0",
             "description": "Create, read, list, update and delete CRM leads. Authenticate with "
-            "'Authorization: Bearer sk_test_...' (or sk_live_...; the scheme in any case); "
-            "test and live data are separate. Every error has the shape of the ErrorResponse "
-            "schema.",
+            "'Authorization: Bearer sk_test_...' (or sk_live_...; the scheme in any case; a "
+            "restricted rk_ key may only read); test and live data are separate. Each tenant "
+            "has its own rate limit (429 with Retry-After beyond it). Every error has the shape "
+            "of the ErrorResponse schema.",
         },
         "servers": servers(),
         "security": [{"bearerAuth": []}],

@@ -17,11 +17,14 @@ from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 ERROR_STATUSES = {
     "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
     "parameter or header.",
-    "401": "Missing, malformed, unknown or revoked API key: API Gateway answers each of these "
+    "401": "Missing, malformed, unknown, expired or revoked API key: API Gateway answers each "
+    "of these "
     "api_key_invalid (a TOKEN authorizer's gateway response cannot tell a missing header "
     "apart). api_key_missing comes only from a function's own check, when it is invoked "
     "without the authorizer (API Gateway's console test).",
-    "403": "The API key may not perform this request.",
+    "403": "permission_error: the API key may not perform this request (access_denied: a "
+    "restricted key, rk_..., is read-only and may only send GET requests), or API Gateway has "
+    "no usage plan for it yet (api_key_not_provisioned).",
     "404": "No such lead for this API key's tenant, or no such route.",
     "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
     "in progress.",
@@ -29,7 +32,8 @@ ERROR_STATUSES = {
     "413": "The request body is too large (over 10 MB).",
     "414": "The request URI is too long (the request line and headers over 10 KB).",
     "415": "A body was sent without Content-Type: application/json.",
-    "429": "Too many requests: API Gateway throttled this one; retry after Retry-After seconds.",
+    "429": "Too many requests: the API key's tenant (its account in this mode) is over its rate "
+    "limit, or the whole API is; retry after Retry-After seconds.",
     "431": "The request headers are too large (the request line and headers over 10 KB).",
     "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
     "502": "The function failed to answer.",
@@ -180,6 +184,7 @@ def _headers() -> dict[str, Any]:
         },
         "RetryAfter": {
             "description": "Seconds to wait before retrying.",
+            "required": True,
             "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 3600},
             "example": 1,
         },
@@ -212,8 +217,9 @@ def components() -> dict[str, Any]:
             "bearerAuth": {
                 "type": "http",
                 "scheme": "bearer",
-                "description": "An API key: sk_test_... or sk_live_..., sent as "
-                "'Authorization: Bearer <key>' (the scheme in any case, RFC 9110).",
+                "description": "An API key: sk_test_... or sk_live_... (secret), or rk_test_... "
+                "or rk_live_... (restricted: read-only), sent as 'Authorization: Bearer <key>' "
+                "(the scheme in any case, RFC 9110).",
             }
         },
         "parameters": _parameters(),

@@ -105,7 +105,16 @@ def error_examples() -> dict[str, dict[str, dict[str, Any]]]:
                 _raised(lambda: authenticate(None)),
             ),
         },
-        "403": {"access_denied": named("Denied", _gateway("ACCESS_DENIED", "Forbidden"))},
+        "403": {
+            "access_denied": named(
+                "API Gateway: a restricted (read-only) key sent a write",
+                _gateway("ACCESS_DENIED", "Forbidden"),
+            ),
+            "api_key_not_provisioned": named(
+                "API Gateway: the key's tenant has no usage plan yet",
+                _gateway("INVALID_API_KEY", "Forbidden"),
+            ),
+        },
         "404": {
             "resource_missing": named("No such lead", _domain_error(lead_not_found())),
             "route_not_found": named(

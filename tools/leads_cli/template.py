@@ -1,5 +1,5 @@
 """template.yaml as data: the one source of truth for routes, functions, the authorizer,
-gateway responses and tables, read by the local run and by the tests."""
+gateway responses, usage plans and tables, read by the local run and by the tests."""
 
 import re
 from dataclasses import dataclass, field
@@ -40,6 +40,7 @@ class Route:
     path: str  # API Gateway resource path, e.g. /api/crm/lead/{id}
     function: str  # logical id
     authorizer: str | None  # logical name in the Api's Authorizers, None for NONE
+    api_key_required: bool = False  # metered by a usage plan (Auth.ApiKeyRequired)
 
     def match(self, path: str) -> dict[str, str] | None:
         """Path parameters if ``path`` is this resource, else None."""
@@ -55,6 +56,24 @@ class Authorizer:
     header: str
     validation_expression: str | None
     ttl_seconds: int
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A token bucket's settings: a steady rate (requests per second) and a burst."""
+
+    rate: float
+    burst: int
+
+
+@dataclass(frozen=True)
+class UsagePlan:
+    """An AWS::ApiGateway::UsagePlan of this API's stage: each API key in it is throttled on
+    its own, at the plan's rate and burst."""
+
+    logical_id: str
+    name: str
+    throttle: Throttle
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,11 @@ class Template:
     authorizers: dict[str, Authorizer] = field(default_factory=dict)
     gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Where a method that requires an API key gets it: HEADER (X-API-Key) or AUTHORIZER.
+    api_key_source: str = "HEADER"
+    # The stage's own throttle, per method, for every caller together (MethodSettings).
+    stage_throttle: Throttle | None = None
+    usage_plans: dict[str, UsagePlan] = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
         """Intrinsic functions, as far as a local run can answer them: a resource's name is its
@@ -89,6 +113,8 @@ class Template:
             name = value["Ref"]
             if name in self.parameters:
                 return self.parameters[name]
+            if name.endswith(".Stage"):  # SAM's reference to an Api's stage
+                return self.stage
             return {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}.get(name, name)
         if "Fn::GetAtt" in value:
             resource, attribute = value["Fn::GetAtt"]
@@ -116,13 +142,19 @@ def load(path: Path = TEMPLATE_PATH, overrides: tuple[tuple[str, str], ...] = ()
     template = Template(raw=raw, parameters=parameters)
     resources = raw["Resources"]
     globals_ = raw.get("Globals", {}).get("Function", {})
+    api_key_required = False
+    for resource in resources.values():
+        if resource["Type"] == "AWS::Serverless::Api":
+            _read_api(template, resource.get("Properties", {}))
+            api_key_required = bool(resource["Properties"].get("Auth", {}).get("ApiKeyRequired"))
     for logical_id, resource in resources.items():
         kind, properties = resource["Type"], resource.get("Properties", {})
-        if kind == "AWS::Serverless::Api":
-            template.stage = template.resolve(properties["StageName"])
-            _read_authorizers(template, properties.get("Auth", {}))
-        elif kind == "AWS::Serverless::Function":
-            _read_function(template, path.parent, logical_id, properties, globals_)
+        if kind == "AWS::Serverless::Function":
+            _read_function(
+                template, path.parent, logical_id, properties, globals_, api_key_required
+            )
+        elif kind == "AWS::ApiGateway::UsagePlan":
+            _read_usage_plan(template, logical_id, template.resolve(properties))
         elif kind == "AWS::ApiGateway::GatewayResponse":
             template.gateway_responses[properties["ResponseType"]] = template.resolve(properties)
         elif kind == "AWS::DynamoDB::Table":
@@ -132,9 +164,38 @@ def load(path: Path = TEMPLATE_PATH, overrides: tuple[tuple[str, str], ...] = ()
         if route.authorizer == "__default__":
             template.routes.remove(route)
             template.routes.append(
-                Route(route.method, route.path, route.function, default_authorizer)
+                Route(
+                    route.method,
+                    route.path,
+                    route.function,
+                    default_authorizer,
+                    route.api_key_required,
+                )
             )
     return template
+
+
+def _read_api(template: Template, properties: dict[str, Any]) -> None:
+    template.stage = template.resolve(properties["StageName"])
+    template.api_key_source = str(properties.get("ApiKeySourceType", "HEADER"))
+    _read_authorizers(template, properties.get("Auth", {}))
+    for setting in template.resolve(properties.get("MethodSettings", [])):
+        # The one setting for every resource and method: each method's own bucket.
+        if setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*":
+            template.stage_throttle = Throttle(
+                float(setting["ThrottlingRateLimit"]), int(float(setting["ThrottlingBurstLimit"]))
+            )
+
+
+def _read_usage_plan(template: Template, logical_id: str, properties: dict[str, Any]) -> None:
+    if not any(stage.get("Stage") == template.stage for stage in properties.get("ApiStages", [])):
+        return
+    throttle = properties.get("Throttle") or {}
+    template.usage_plans[logical_id] = UsagePlan(
+        logical_id,
+        str(properties.get("UsagePlanName", logical_id)),
+        Throttle(float(throttle["RateLimit"]), int(float(throttle["BurstLimit"]))),
+    )
 
 
 def _default_authorizer(resources: dict[str, Any]) -> str | None:
@@ -170,6 +231,7 @@ def _read_function(
     logical_id: str,
     properties: dict[str, Any],
     globals_: dict[str, Any],
+    api_key_required: bool,
 ) -> None:
     environment = {
         **globals_.get("Environment", {}).get("Variables", {}),
@@ -187,13 +249,15 @@ def _read_function(
         if event["Type"] != "Api":
             continue
         event_properties = event["Properties"]
-        authorizer = event_properties.get("Auth", {}).get("Authorizer", "__default__")
+        auth = event_properties.get("Auth", {})
+        authorizer = auth.get("Authorizer", "__default__")
         template.routes.append(
             Route(
                 method=event_properties["Method"].upper(),
                 path=event_properties["Path"],
                 function=logical_id,
                 authorizer=None if authorizer == "NONE" else authorizer,
+                api_key_required=bool(auth.get("ApiKeyRequired", api_key_required)),
             )
         )
 

@@ -50,6 +50,14 @@ class Unauthorized(DomainError):
     code = "api_key_invalid"
 
 
+class Forbidden(DomainError):
+    """The key is valid, but its scope does not allow this request."""
+
+    status = 403
+    type = "permission_error"
+    code = "access_denied"
+
+
 class Conflict(DomainError):
     """A concurrent change won; the caller may retry."""
 
@@ -95,3 +103,17 @@ def lead_changed() -> PreconditionFailed:
 
 def lead_busy() -> Conflict:
     return Conflict("The lead is being changed by other requests. Please retry.")
+
+
+def scope_forbids(description: str) -> Forbidden:
+    """The answer to a request outside the key's scope, saying what the key may do."""
+    return Forbidden(f"This API key {description}.")
+
+
+class ManagementFailed(Exception):
+    """An operator's change (the `leads` CLI) to API Gateway or the keys table failed; never an
+    answer of the API. ``message`` says what failed and what to run to finish the change."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -1,4 +1,4 @@
-"""The DynamoDB client: one per container, created on first use, with bounded retries."""
+"""The AWS clients: one per container, created on first use, with bounded retries."""
 
 from typing import Any
 
@@ -10,7 +10,7 @@ from leads_domain.container import once_per_container
 
 # Bounded retries and timeouts well inside API Gateway's 29 s integration limit: three attempts
 # in all (botocore's "max_attempts" would count retries only).
-_CLIENT_CONFIG = Config(
+CLIENT_CONFIG = Config(
     retries={"mode": "standard", "total_max_attempts": 3},
     connect_timeout=1,
     read_timeout=2,
@@ -18,10 +18,16 @@ _CLIENT_CONFIG = Config(
 
 
 @once_per_container
+def session() -> Any:
+    """One botocore session per container: its clients share credentials and loaded models."""
+    return botocore.session.get_session()
+
+
+@once_per_container
 def dynamodb() -> Any:
     # botocore directly, not boto3: same client, less to import at cold start. The endpoint
     # comes from AWS_ENDPOINT_URL_DYNAMODB when set (the local run and tests).
-    return botocore.session.get_session().create_client("dynamodb", config=_CLIENT_CONFIG)
+    return session().create_client("dynamodb", config=CLIENT_CONFIG)
 
 
 def error_code(error: ClientError) -> str:

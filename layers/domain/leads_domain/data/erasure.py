@@ -1,8 +1,9 @@
-"""Erasing an account: its API keys and every item of its tenants' partitions, deleted.
+"""Erasing an account: its keys, its tenants' limits items and every item of its tenants'
+partitions of the leads table, deleted.
 
-For an operator closing an account (`leads accounts delete`) and for the throwaway accounts
-`make test-deployed` makes. No function imports this module. Idempotency records are not
-found by account; they expire within 24 hours on their own.
+For an operator closing an account (`leads accounts delete`, after the account's usage plan
+keys are gone) and for the throwaway accounts `make test-deployed` makes. No function imports
+this module. Idempotency records are not found by account; they expire within 24 hours.
 """
 
 import time
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from leads_domain.data.clients import dynamodb
+from leads_domain.data.key_records import TENANT_PREFIX
 from leads_domain.data.keys_table import BY_ACCOUNT_INDEX
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import MODES, Tenant
@@ -19,8 +21,9 @@ _ATTEMPTS = 8  # for items DynamoDB leaves unprocessed under load
 
 
 def erase_account(account: str) -> dict[str, int]:
-    """Delete the account's keys and everything both of its tenants hold; answer the counts."""
-    keys = [
+    """Delete the account's keys and everything both of its tenants hold; answer the counts
+    (key records, and the tenants' items in the leads table)."""
+    keys = [{"digest": {"S": f"{TENANT_PREFIX}{account}#{mode}"}} for mode in MODES] + [
         {"digest": item["digest"]}
         for item in _query(
             TableName=get_settings().api_keys_table,

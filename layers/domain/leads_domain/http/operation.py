@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from leads_domain import scopes
 from leads_domain.authentication import authenticate
-from leads_domain.errors import DomainError
+from leads_domain.errors import DomainError, scope_forbids
 from leads_domain.http.answers import Answer, error_body, proxy_response
 from leads_domain.http.request import Request
 from leads_domain.observability import logger
@@ -28,8 +29,18 @@ Operation = Callable[[Request, Tenant], Answer]
 
 def caller_tenant(request: Request) -> Tenant:
     """The tenant the authorizer resolved; without one (API Gateway's console test skips the
-    authorizer) the Authorization header is checked here, which reads the keys table."""
-    return request.authorizer_tenant or authenticate(request.header("Authorization")).tenant
+    authorizer) the Authorization header is checked here, which reads the keys table. Either
+    way the key's scope must allow the request: API Gateway's policy check already did that,
+    the console test does not."""
+    tenant = request.authorizer_tenant
+    if tenant is None:
+        caller = authenticate(request.header("Authorization"))
+        tenant, scope = caller.tenant, caller.scope
+    else:
+        scope = request.authorizer_scope or scopes.FULL
+    if not scopes.allows(scope, request.method, request.path):
+        raise scope_forbids(scopes.describe(scope))
+    return tenant
 
 
 def api_operation(operation: Operation) -> Callable[[dict[str, Any], Any], dict[str, Any]]:

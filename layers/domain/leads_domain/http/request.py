@@ -35,11 +35,22 @@ class Request:
         return (self.event.get("pathParameters") or {}).get("id", "")
 
     @property
+    def path(self) -> str:
+        """The request's path, without the stage (/api/crm/lead/...)."""
+        return str(self.event.get("path") or "")
+
+    @property
     def authorizer_tenant(self) -> Tenant | None:
         """The tenant the authorizer resolved (its context arrives as strings), or None when
         API Gateway did not run the authorizer (its console's "Test" button)."""
         account, mode = self._authorizer.get("account"), self._authorizer.get("mode")
         return Tenant(account, mode) if account and mode else None
+
+    @property
+    def authorizer_scope(self) -> str | None:
+        """The key's scope as the authorizer passed it on; None from answers API Gateway cached
+        before keys had scopes (every such key is a secret key)."""
+        return self._authorizer.get("scope")
 
     def query(self) -> dict[str, str]:
         """Single-valued query parameters; a repeated one is ambiguous, so it is refused."""

@@ -1,9 +1,9 @@
 """The lead rules, as pure functions: timestamps, defaults, the derived name, the public shape."""
 
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from leads_domain.fields import DEFAULTS, RESPONSE_FIELDS
+from leads_domain.timestamps import now
 
 NAME_PARTS = ("salutation", "first_name", "middle_name", "last_name")
 # Fields that the derived lead_name is made of.
@@ -15,11 +15,6 @@ class VersionedLead(NamedTuple):
 
     lead: dict[str, Any]
     version: int
-
-
-def now() -> str:
-    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def derived_lead_name(fields: dict[str, Any]) -> str | None:

@@ -1,0 +1,15 @@
+"""Timestamps as the service writes them: ISO 8601 UTC, fixed width, so they sort as text."""
+
+from datetime import UTC, datetime, timedelta
+
+FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def now() -> str:
+    """ISO 8601 UTC, fixed width with microseconds, so timestamps sort as text."""
+    return datetime.now(UTC).strftime(FORMAT)
+
+
+def after(seconds: float) -> str:
+    """The timestamp ``seconds`` from now."""
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime(FORMAT)

@@ -22,12 +22,13 @@ from bench.environment import template
 from bench.meter import Bill, CapacityMeter
 from bench.report import Section, Table, Target, ratio, units
 from leads_domain import api_keys
-from leads_domain.data import clients, leads_table
+from leads_domain.data import batch_inserts, clients, counters, leads_table
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
 PAGE = 20
 OFFSETS = (0, 100, 1000)
+BATCH_SIZES = (1, 99, 100)
 # starting_after the lead at these depths (the 100th newest, ...)
 CURSOR_DEPTHS = (100, 1000)
 TARGET_RATIO = 1.25
@@ -78,6 +79,22 @@ class Tables:
         partition, sort = self.leads.key_attributes
         return {partition: {"S": tenant.partition}, sort: {"S": leads_table.LEAD_PREFIX + lead_id}}
 
+    def count_shards(self, tenant: Tenant) -> list[Item]:
+        """The tenant's lead count shards as stored (every item of its count's key range)."""
+        partition, sort = self.leads.key_attributes
+        response = self.raw.query(
+            TableName=self.leads.name,
+            KeyConditionExpression="#p = :p AND #s BETWEEN :first AND :last",
+            ExpressionAttributeNames={"#p": partition, "#s": sort},
+            ExpressionAttributeValues={
+                ":p": {"S": tenant.partition},
+                ":first": {"S": counters.TOTAL.sort_key(0)},
+                ":last": {"S": counters.TOTAL.sort_key(0) + "#~"},
+            },
+            ConsistentRead=True,
+        )
+        return list(response["Items"])
+
     def lead_id(self, entry: Item) -> str:
         return str(entry[self.leads.key_attributes[1]]["S"]).removeprefix(leads_table.LEAD_PREFIX)
 
@@ -115,21 +132,27 @@ def cheapest_update(before: Item, after: Item) -> Cost:
     return Cost(0, write_units(max(item_size(before), item_size(after))))
 
 
-def cheapest_create_or_delete(tables: Tables, lead: Item, counter: Item) -> Cost:
-    """The item and the counter written in one transaction, and the item's index entry."""
+def cheapest_create_or_delete(tables: Tables, lead: Item, shards: list[Item]) -> Cost:
+    """The item and one count shard written in one transaction, and the item's index entry."""
     entry = tables.index.entry(lead) or {}
+    shard = max((item_size(item) for item in shards), default=0)
     return Cost(
         0,
-        TRANSACTION_FACTOR * (write_units(item_size(lead)) + write_units(item_size(counter)))
+        TRANSACTION_FACTOR * (write_units(item_size(lead)) + write_units(shard))
         + write_units(tables.index.entry_size(entry)),
     )
 
 
-def cheapest_list(tables: Tables, tenant: Tenant, counter: Item, offset: int) -> Cost:
-    """Eventually consistent: past the end only the counter; else the offset + limit + 1
-    newest index entries in one Query, then the page's items and the counter, each item
-    rounded up on its own (BatchGetItem)."""
-    counter_read = read_units(item_size(counter), consistent=False)
+def count_read(shards: list[Item]) -> float:
+    """Every shard of the count, read together (their sizes summed, then rounded up)."""
+    return read_units(sum(item_size(item) for item in shards), consistent=False)
+
+
+def cheapest_list(tables: Tables, tenant: Tenant, shards: list[Item], offset: int) -> Cost:
+    """Eventually consistent: past the end only the count; else the offset + limit + 1
+    newest index entries in one Query, then the page's items, each item rounded up on its
+    own (BatchGetItem), and the count."""
+    counter_read = count_read(shards)
     entries = tables.newest_entries(tenant, offset + PAGE + 1)
     if offset >= len(entries):
         return Cost(counter_read, 0)
@@ -139,9 +162,9 @@ def cheapest_list(tables: Tables, tenant: Tenant, counter: Item, offset: int) ->
     return Cost(index_read + items_read + counter_read, 0)
 
 
-def cheapest_cursor_list(tables: Tables, tenant: Tenant, counter: Item, depth: int) -> Cost:
+def cheapest_cursor_list(tables: Tables, tenant: Tenant, shards: list[Item], depth: int) -> Cost:
     """Eventually consistent: the cursor's lead (for its place in the index), the limit + 1
-    index entries after it in one Query, then the page's items and the counter."""
+    index entries after it in one Query, then the page's items and the count."""
     entries = tables.newest_entries(tenant, depth + PAGE + 1)
     cursor = tables.item(tables.leads, tables.leads.key(entries[depth - 1]))
     after = entries[depth:]
@@ -151,9 +174,30 @@ def cheapest_cursor_list(tables: Tables, tenant: Tenant, counter: Item, depth: i
         read_units(item_size(cursor), consistent=False)
         + index_read
         + sum(read_units(item_size(item), consistent=False) for item in page)
-        + read_units(item_size(counter), consistent=False),
+        + count_read(shards),
         0,
     )
+
+
+def cheapest_batch(tables: Tables, leads: list[Item], shards: list[Item]) -> Cost:
+    """Every lead and its index entry, in transactions of at most 100 actions, each of which
+    must also add its leads to one count shard (a count outside the transaction could be
+    wrong, for a moment or for good): ceil(n / 99) shard writes."""
+    shard = max((item_size(item) for item in shards), default=0)
+    transactions = math.ceil(len(leads) / batch_inserts.LEADS_PER_TRANSACTION)
+    writes = sum(
+        TRANSACTION_FACTOR * write_units(item_size(lead))
+        + write_units(tables.index.entry_size(tables.index.entry(lead) or {}))
+        for lead in leads
+    )
+    return Cost(0, writes + transactions * TRANSACTION_FACTOR * write_units(shard))
+
+
+def batch_event(tenant: Tenant, count: int) -> dict[str, Any]:
+    """POST /api/crm/lead/batch of `count` copies of events/create_lead.json's lead."""
+    event = events.for_tenant(events.event("create_leads_batch"), tenant)
+    event["body"] = json.dumps({"leads": [events.body("create_lead")] * count})
+    return event
 
 
 def cheapest_idempotent_create(create: Cost, record: Item) -> Cost:
@@ -231,11 +275,11 @@ def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
 
     for size in tenant_sizes:
         tenant = Tenant(f"acct_bench{size}", "test")
-        counter_key = seed_tenant(db.raw, tenant, size).counter_key
+        seed_tenant(db.raw, tenant, size)
         label = f"{size:,} leads"
 
-        def counter(key: Item = counter_key) -> Item:
-            return tables.item(tables.leads, key) or {}
+        def counter(tenant: Tenant = tenant) -> list[Item]:
+            return tables.count_shards(tenant)
 
         for offset in OFFSETS:
             query = {"limit": str(PAGE), "offset": str(offset)}
@@ -292,6 +336,29 @@ def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
             counted=False,
         )
 
+    tenant = Tenant("acct_bench_batch", "test")
+    for count in BATCH_SIZES:
+        response, bill = operations.call("create_leads_batch", batch_event(tenant, count), 200)
+        created = [
+            tables.lead_key(tenant, lead["id"]) for lead in json.loads(response["body"])["data"]
+        ]
+        stored = [tables.item(tables.leads, key) or {} for key in created]
+        floor = cheapest_batch(tables, stored, tables.count_shards(tenant))
+        rows.add("any", f"batch create of {count}", bill, floor)
+    event = with_header(batch_event(tenant, 100), "Idempotency-Key", "bench-batch")
+    response, bill = operations.call("create_leads_batch", event, 200)
+    created = [tables.lead_key(tenant, lead["id"]) for lead in json.loads(response["body"])["data"]]
+    stored = [tables.item(tables.leads, key) or {} for key in created]
+    record = tables.idempotency_record()
+    floor = cheapest_batch(tables, stored, tables.count_shards(tenant))
+    rows.add(
+        "any",
+        "batch create of 100 with Idempotency-Key (not a target)",
+        bill,
+        cheapest_idempotent_create(floor, record),
+        counted=False,
+    )
+
     _, bill = operations.call("authorizer", events.event("authorizer"), None)
     digest = {tables.keys.key_attributes[0]: {"S": api_keys.digest(events.example_key())}}
     key_item = tables.item(tables.keys, digest) or {}
@@ -327,7 +394,13 @@ def run(db: LocalDynamoDB, tenant_sizes: tuple[int, ...]) -> Section:
             f"create_lead makes it ({item_size(lead)} bytes each by DynamoDB's rules); get and "
             "update on the newest lead with events/update_lead.json's body; delete of the lead "
             "just created. The authorizer row is the key lookup of events/authorizer.json.",
-            "Past the end (offset >= the tenant's total), a list reads the counter only.",
+            "Past the end (offset >= the tenant's total), a list reads the count only. The "
+            "count is one Query of the tenant's count shards (a few KB for all of them).",
+            "Batch creates post copies of events/create_lead.json's lead; their floor is every "
+            "lead and its index entry, plus one count-shard write per transaction of at most "
+            f"{batch_inserts.LEADS_PER_TRANSACTION} leads (ceil(n / "
+            f"{batch_inserts.LEADS_PER_TRANSACTION}) transactions). The same 100 leads created "
+            "one by one would be 100 requests and 100 count-shard writes.",
         ],
     )
 

@@ -88,13 +88,14 @@ def created_leads(tenant: Tenant, body: Any, count: int) -> RecordingClient:
 
 @dataclass(frozen=True)
 class Seeded:
-    counter_key: dict[str, Any]
+    counter_keys: list[dict[str, Any]]  # the count shards the seeded creates added to
     lead_ids: list[str]
 
 
 def seed_tenant(raw: Any, tenant: Tenant, count: int) -> Seeded:
     """`count` leads as leads_domain's create_lead makes them (from events/create_lead.json's
-    body), written straight into the table, and the tenant's counter set to `count`."""
+    body), written straight into the table, and each count shard they picked set to what
+    those creates added to it."""
     recorded = created_leads(tenant, events.body("create_lead"), count)
     puts = [a["Put"] for t in recorded.transactions for a in t if "Put" in a]
     counter_changes = [a["Update"] for t in recorded.transactions for a in t if "Update" in a]
@@ -105,11 +106,13 @@ def seed_tenant(raw: Any, tenant: Tenant, count: int) -> Seeded:
         }
         while pending:
             pending = raw.batch_write_item(RequestItems=pending).get("UnprocessedItems")
-    # Every create changes the same counter by the same amount: make all of them at once.
-    change = dict(counter_changes[0])
-    change["ExpressionAttributeValues"] = {
-        name: {"N": str(int(value["N"]) * len(counter_changes))} if "N" in value else value
-        for name, value in change["ExpressionAttributeValues"].items()
-    }
-    raw.update_item(**change)
-    return Seeded(dict(change["Key"]), recorded.lead_ids)
+    # Every create adds 1 to one shard: make each shard's additions at once.
+    by_shard: dict[str, tuple[dict[str, Any], int]] = {}
+    for change in counter_changes:
+        sort_key = change["Key"]["sk"]["S"]
+        _, added = by_shard.get(sort_key, (change, 0))
+        delta = int(change["ExpressionAttributeValues"][":delta"]["N"])
+        by_shard[sort_key] = (change, added + delta)
+    for change, added in by_shard.values():
+        raw.update_item(**{**change, "ExpressionAttributeValues": {":delta": {"N": str(added)}}})
+    return Seeded([dict(change["Key"]) for change, _ in by_shard.values()], recorded.lead_ids)

@@ -14,11 +14,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import capacity, cold_start, database, environment, package_size, report, warm
+from bench import (
+    capacity,
+    cold_start,
+    database,
+    environment,
+    import_speed,
+    package_size,
+    report,
+    warm,
+)
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 HISTORY = Path(__file__).parent / "HISTORY.md"
-SECTIONS = ("cold", "warm", "capacity", "size")
+SECTIONS = ("cold", "warm", "capacity", "size", "import")
 
 
 @dataclass(frozen=True)
@@ -28,12 +37,20 @@ class Mode:
     warm_calls: int
     warm_warmup: int
     tenant_sizes: tuple[int, ...]
+    import_rows: int
 
 
 FULL = Mode(
-    "full", cold_runs=10, warm_calls=1_000, warm_warmup=100, tenant_sizes=(100, 1_000, 10_000)
+    "full",
+    cold_runs=10,
+    warm_calls=1_000,
+    warm_warmup=100,
+    tenant_sizes=(100, 1_000, 10_000),
+    import_rows=10_000,
 )
-QUICK = Mode("quick", cold_runs=2, warm_calls=50, warm_warmup=5, tenant_sizes=(100, 1_000))
+QUICK = Mode(
+    "quick", cold_runs=2, warm_calls=50, warm_warmup=5, tenant_sizes=(100, 1_000), import_rows=500
+)
 
 
 def progress(message: str) -> None:
@@ -67,6 +84,9 @@ def measure(mode: Mode, only: set[str]) -> list[report.Section]:
             sizes = ", ".join(f"{size:,}" for size in mode.tenant_sizes)
             progress(f"DynamoDB capacity (tenants of {sizes} leads)")
             sections.append(capacity.run(db, mode.tenant_sizes))
+    if "import" in only:
+        progress(f"bulk import ({mode.import_rows:,} rows through leads serve)")
+        sections.append(import_speed.run(mode.import_rows))
     return sorted(sections, key=lambda section: section.title)
 
 

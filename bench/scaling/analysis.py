@@ -1,5 +1,6 @@
-"""Where each limit bites: the mixed workload's load on each place, the ceilings it meets, with
-the counter or the index sharded N ways."""
+"""Where each limit bites: the mixed workload's load on each place, the ceilings it meets with
+the count in shards as built (the template's CounterShards), and with the index write-sharded
+N ways (the next step)."""
 
 import math
 from dataclasses import dataclass
@@ -19,14 +20,19 @@ from bench.scaling.limits import (
     MIX,
     NEW_TABLE_READ_UNITS,
     NEW_TABLE_WRITE_UNITS,
+    PARTITION_WRITE_UNITS,
     TABLE_QUOTA_READ_UNITS,
     TABLE_QUOTA_WRITE_UNITS,
+    counter_shards,
     stage_throttle,
     usage_plans,
 )
-from bench.scaling.metering import COUNTER, INDEX, LEADS, Measurements, Units
+from bench.scaling.metering import BATCH_SIZE, COUNTER, INDEX, LEADS, Measurements, Units
 
-SHARDS = (1, 4, 16)
+# Count shards compared (the first design had 1; the template deploys counter_shards()).
+COUNTER_SHARDS = tuple(sorted({1, 16, 32, counter_shards(), 2 * counter_shards()}))
+# Index shards compared: the next step, not built.
+INDEX_SHARDS = (1, 4, 16)
 
 
 def mixed(values: dict[str, float]) -> float:
@@ -52,10 +58,18 @@ def index_read_units(m: Measurements, entries: int, shards: int) -> float:
     return shards * read_units(entries * m.index_entry_bytes, consistent=False)
 
 
+def count_read_units(m: Measurements, shards: int, *, query: bool = True) -> float:
+    """Reading a total kept in `shards` items: one Query of their key range (as built: their
+    sizes summed, then rounded up), or a BatchGetItem of their keys (each rounded up)."""
+    if query:
+        return read_units(shards * m.shard_bytes, consistent=False)
+    return shards * read_units(m.shard_bytes, consistent=False)
+
+
 @dataclass(frozen=True)
 class ShardedLoads:
-    """Per mixed request, with the counter and the index each sharded `shards` ways (each
-    shard its own partition key): the load on one counter shard and on one index shard, and
+    """Per mixed request, with the count in counter_shards() shards as built and the index
+    write-sharded `index_shards` ways: the load on one count shard and on one index shard, and
     on the base table and the index as a whole."""
 
     counter_shard: Units
@@ -64,26 +78,60 @@ class ShardedLoads:
     index: Units
 
 
-def sharded_loads(m: Measurements, shards: int) -> ShardedLoads:
+def sharded_loads(m: Measurements, index_shards: int) -> ShardedLoads:
     counter, leads, index = (mixed_units(m, place) for place in (COUNTER, LEADS, INDEX))
-    # Every read of the total reads every counter shard; every list Queries every index shard
-    # as deep as the page (index_read_units), so reads are per shard as they are unsharded.
+    # Every read of the total is one Query of all count shards (measured, whatever N); every
+    # list Queries every index shard as deep as the page (index_read_units).
     return ShardedLoads(
-        counter_shard=Units(counter.read, counter.write / shards),
-        index_shard=Units(index.read, index.write / shards),
-        base_table=Units(leads.read + shards * counter.read, leads.write + counter.write),
-        index=Units(shards * index.read, index.write),
+        counter_shard=Units(counter.read, counter.write / counter_shards()),
+        index_shard=Units(index.read, index.write / index_shards),
+        base_table=counter + leads,
+        index=Units(index_shards * index.read, index.write),
     )
 
 
-def tenant_ceilings(m: Measurements, shards: int, conflict_rate: int) -> dict[str, float]:
-    """Mixed requests per second one tenant's DynamoDB places allow, with `shards` counter and
-    index shards (lead items spread by split for heat)."""
-    loads = sharded_loads(m, shards)
+def tenant_ceilings(m: Measurements, index_shards: int, conflict_rate: int) -> dict[str, float]:
+    """Mixed requests per second one tenant's DynamoDB places allow, with the count shards as
+    built and `index_shards` index shards (lead items and count shards spread by split for
+    heat)."""
+    loads = sharded_loads(m, index_shards)
     return {
-        "counter conflicts": conflict_rate / (MIX["create"] + MIX["delete"]),
-        "counter shard": per_second(loads.counter_shard.partition_share()),
+        "count-shard conflicts": conflict_rate / (MIX["create"] + MIX["delete"]),
+        "count shard": per_second(loads.counter_shard.partition_share()),
         "index shard": per_second(loads.index_shard.partition_share()),
+    }
+
+
+def write_ceilings(m: Measurements, conflict_rate: int) -> dict[str, float]:
+    """Creates + deletes per second of one tenant doing nothing else, by limit, as built."""
+    create = m.operations["create"].places
+    return {
+        "count-shard conflicts (simulated)": conflict_rate,
+        "count shards' partitions": counter_shards()
+        * PARTITION_WRITE_UNITS
+        / create[COUNTER].write,
+        "index partition": PARTITION_WRITE_UNITS / create[INDEX].write,
+    }
+
+
+def before_split_writes(m: Measurements) -> float:
+    """Creates + deletes per second while the tenant's leads and count shards still share one
+    partition (before DynamoDB splits it for heat)."""
+    create = m.operations["create"].places
+    return PARTITION_WRITE_UNITS / (create[COUNTER].write + create[LEADS].write)
+
+
+def import_ceilings(m: Measurements) -> dict[str, float]:
+    """Leads per second one tenant can import in full batches, by limit."""
+    batch = m.operations["batch"].places
+    plans = usage_plans()
+    return {
+        "index partition": PARTITION_WRITE_UNITS * BATCH_SIZE / batch[INDEX].write,
+        "base-table partition, before split for heat": PARTITION_WRITE_UNITS
+        * BATCH_SIZE
+        / (batch[LEADS].write + batch[COUNTER].write),
+        "usage plan of a live-mode tenant": plans[LIVE_PLAN][0] * BATCH_SIZE,
+        "usage plan of a large-plan tenant": plans[LARGE_PLAN][0] * BATCH_SIZE,
     }
 
 
@@ -117,6 +165,8 @@ class Bite:
 
 
 def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
+    """Every limit one tenant of the mixed workload meets, as built (`conflict_rate`: the
+    simulated creates + deletes per second at counter_shards() shards)."""
     stage_rate, stage_burst = stage_throttle()
     plans = usage_plans()
     live_rate, live_burst = plans[LIVE_PLAN]
@@ -154,24 +204,25 @@ def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
             stage,
         ),
         Bite(
-            "Counter item: TransactionConflict",
-            f"{conflict_rate} creates + deletes/s (simulated)",
-            f"the tenant's counter; {writes:.0%} of requests",
+            "Count shards: TransactionConflict",
+            f"{conflict_rate:,} creates + deletes/s (simulated, {counter_shards()} shards)",
+            f"the tenant's count shards; {writes:.0%} of requests",
             conflict_rate / writes,
             None,
         ),
         Bite(
             "Tenant's base-table partition, before split for heat",
             "3,000 RU + 1,000 WU per s",
-            f"lead items + counter: {tenant_partition.cell()} per request",
+            f"lead items + count shards: {tenant_partition.cell()} per request",
             per_second(tenant_partition.partition_share()),
             None,
         ),
         Bite(
-            "Counter item: partition throughput",
+            "Count shard: partition throughput",
             "3,000 RU + 1,000 WU per s",
-            f"one item, never split: {counter.cell()} per request",
-            per_second(counter.partition_share()),
+            f"one shard of {counter_shards()}, each isolated once hot: "
+            f"{Units(counter.read, counter.write / counter_shards()).cell()} per request",
+            per_second(Units(counter.read, counter.write / counter_shards()).partition_share()),
             None,
         ),
         Bite(
@@ -228,10 +279,10 @@ def bites(m: Measurements, conflict_rate: int) -> list[Bite]:
     return sorted(found, key=lambda bite: bite.one_tenant)
 
 
-def first_page_units(m: Measurements, shards: int) -> float:
+def first_page_units(m: Measurements, index_shards: int) -> float:
     op = m.operations["list"]
     return (
         op.places[LEADS].read
-        + shards * m.counter_read_units
-        + index_read_units(m, m.page + 1, shards)
+        + op.places[COUNTER].read
+        + index_read_units(m, m.page + 1, index_shards)
     )

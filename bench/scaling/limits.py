@@ -108,6 +108,11 @@ LIMITS = [
 ]
 
 
+def counter_shards() -> int:
+    """How many count shards the template deploys (CounterShards): the design as built."""
+    return int(template().parameters["CounterShards"])
+
+
 def stage_throttle() -> tuple[float, float]:
     """template.yaml's stage throttle (MethodSettings on /* and *): rate and burst. API Gateway
     applies per-stage limits per method ("Per-API, per-stage throttling limits are applied at
@@ -157,7 +162,7 @@ ASSUMPTIONS = [
         'AWS: "single-digit millisecond" (on-demand-capacity-mode.html)',
     ),
     Assumption(
-        "TransactWriteItems latency = time it holds the counter",
+        "TransactWriteItems latency = time it holds its count shard",
         TRANSACTION_SECONDS * 1000,
         "ms",
         "two phases (prepare, commit), about two requests; not published, so the "
@@ -185,10 +190,12 @@ ASSUMPTIONS = [
     Assumption(
         "Split for heat",
         0,
-        "lead items only",
-        "DynamoDB splits a hot partition by sort key: random lead ids spread; the counter is "
-        "one item; the index's created_key only grows, so new entries and newest-first reads "
-        "stay at the end of its range: treated as one partition",
+        "lead items and count shards",
+        "DynamoDB splits a hot partition by sort key and isolates frequently written items "
+        f"({_DDB}/burst-adaptive-capacity.html): random lead ids spread, and so do the count "
+        "shards, each one item (1,000 WU/s at most); the index's created_key only grows, so "
+        "new entries and newest-first reads stay at the end of its range: treated as one "
+        "partition",
     ),
 ]
 

@@ -1,8 +1,9 @@
 """Each operation's capacity, measured through its real handler, attributed to where DynamoDB
-serves it: the tenant's counter item, its lead items, its index partition."""
+serves it: the tenant's count shards, its lead items, its index partition."""
 
 import json
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +19,17 @@ from bench.scaling.limits import (
     REQUEST_SECONDS,
     TRANSACTION_SECONDS,
 )
-from leads_domain.data import clients, leads_table
+from leads_domain.data import clients, counters
 from leads_domain.tenancy import Tenant
 
 SEEDED_LEADS = 150  # enough for a full page at offset 100 and after the 100th lead
+BATCH_SIZE = 100  # a full batch: two transactions
+SHARD_PICKS_SEED = 4
 OFFSET = 100
 CURSOR_DEPTH = 100
 
 # Where DynamoDB serves a tenant's requests.
-COUNTER, LEADS, INDEX, OTHER = "counter item", "lead items", "index partition", "other tables"
+COUNTER, LEADS, INDEX, OTHER = "count shards", "lead items", "index partition", "other tables"
 PLACES = (COUNTER, LEADS, INDEX, OTHER)
 
 # Measuring each operation, attributed to places.
@@ -88,7 +91,14 @@ class PlaceMeter(CapacityMeter):
         if table.name != self._leads.name:
             return OTHER
         sort_key = self._leads.key_attributes[1]
-        return COUNTER if key[sort_key]["S"] == leads_table.COUNTER_SK else LEADS
+        return COUNTER if counters.TOTAL.holds(key[sort_key]["S"]) else LEADS
+
+    @staticmethod
+    def _query_place(params: dict[str, Any]) -> str:
+        """A Query of the table itself reads the count's shards when its key range is the
+        count's (the items it answers are projected without their keys), or else leads."""
+        values = params.get("ExpressionAttributeValues", {}).values()
+        return COUNTER if any(counters.TOTAL.holds(v.get("S", "")) for v in values) else LEADS
 
     def _charge_writes(self, operation: str, writes: list[tuple[Any, bool, Item | None]]):
         total = Charge(operation)
@@ -108,7 +118,7 @@ class PlaceMeter(CapacityMeter):
         if operation == "GetItem" and table:
             self.places[self._place(table, params["Key"])].read += charge.read_units
         elif operation == "Query" and table is self._leads:
-            place = INDEX if "IndexName" in params else LEADS
+            place = INDEX if "IndexName" in params else self._query_place(params)
             self.places[place].read += charge.read_units
         elif operation == "BatchGetItem":
             split = 0.0
@@ -136,20 +146,23 @@ class PlaceMeter(CapacityMeter):
 class Measurements:
     operations: dict[str, Measured]
     index_entry_bytes: int
-    counter_read_units: float  # one eventually consistent read of the counter item
+    counter_read_units: float  # one eventually consistent read of the whole count (all shards)
+    shard_bytes: int  # one count shard's item
     page: int = capacity.PAGE
     notes: list[str] = field(default_factory=list)
 
 
 def measure() -> Measurements:
     """Each operation once, through its real handler, against the embedded DynamoDB, on a tenant
-    seeded as the capacity benchmark seeds one."""
+    seeded as the capacity benchmark seeds one. Count shards are picked at random: seeded, so
+    that the shards' sizes (a count's digits) are the same on every run."""
+    random.seed(SHARD_PICKS_SEED)
     with database.local_dynamodb() as db:
         tables = capacity.Tables(db)
         meter = PlaceMeter(clients.dynamodb(), db.raw, tables.schemas, tables.leads.name)
         operations = capacity.Operations(meter)
         tenant = Tenant("acct_scaling", "test")
-        counter_key = database.seed_tenant(db.raw, tenant, SEEDED_LEADS).counter_key
+        database.seed_tenant(db.raw, tenant, SEEDED_LEADS)
         found: dict[str, Measured] = {}
 
         def call(name: str, folder: str, event: dict[str, Any], status: int) -> Any:
@@ -181,13 +194,16 @@ def measure() -> Measurements:
         new_id = json.loads(call("create", "create_lead", event, 201)["body"])["id"]
         event = events.for_tenant(events.event("delete_lead"), tenant)
         call("delete", "delete_lead", events.for_lead(event, new_id), 200)
+        batch = capacity.batch_event(tenant, BATCH_SIZE)
+        call("batch", "create_leads_batch", batch, 200)
 
         entry = tables.index.entry(lead) or {}
-        counter = tables.item(tables.leads, counter_key)
+        shards = tables.count_shards(tenant)
         return Measurements(
             operations=found,
             index_entry_bytes=tables.index.entry_size(entry),
-            counter_read_units=read_units(item_size(counter), consistent=False),
+            counter_read_units=capacity.count_read(shards),
+            shard_bytes=max(map(item_size, shards)),
             notes=[
                 f"A tenant of {SEEDED_LEADS} leads seeded as the capacity benchmark seeds one "
                 f"(events/create_lead.json's lead, {item_size(lead)} bytes); each handler run "

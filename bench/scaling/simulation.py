@@ -1,5 +1,5 @@
-"""A seeded simulation of one tenant's creates + deletes colliding on the counter, retried by
-leads_domain/data/transactions.py's policy."""
+"""A seeded simulation of one tenant's creates + deletes colliding on its count shards, retried
+by leads_domain/data/transactions.py's policy (a retry picks its shard again)."""
 
 import heapq
 import math
@@ -29,10 +29,11 @@ def simulate_counter(
     seed: int = 4,
 ) -> ConflictRun:
     """Creates and deletes of one tenant arrive at random (Poisson, `rate` per second), each a
-    transaction on the lead and one counter item (of `shards`, picked at random). A transaction
-    holds its counter item for `hold` seconds; one that starts while another holds it is
-    cancelled (TransactionConflict) after the same time, and retried as transaction_retries.transact
-    does: up to ATTEMPTS attempts, sleeping uniform(0, backoff * 2**attempt)."""
+    transaction on the lead and one count shard (of `shards`, picked at random). A transaction
+    holds its shard for `hold` seconds; one that starts while another holds it is cancelled
+    (TransactionConflict) after the same time, and retried as transaction_retries.transact
+    does: up to ATTEMPTS attempts, sleeping uniform(0, backoff * 2**attempt), each attempt on
+    a shard picked afresh."""
     attempts_allowed = transaction_retries.ATTEMPTS
     backoff = transaction_retries.CONFLICT_BACKOFF_SECONDS
     rng = random.Random(seed)
@@ -60,7 +61,8 @@ def simulate_counter(
         else:
             conflicted += 1
             retry = now + hold + jitter(0, backoff * 2**attempt)
-            push(pending, (retry, number, attempt + 1, started, shard))
+            again = rng.randrange(shards) if shards > 1 else 0
+            push(pending, (retry, number, attempt + 1, started, again))
     durations.sort()
     return ConflictRun(
         rate,

@@ -1,5 +1,5 @@
 """`make bench` keeps working: its quick mode runs end to end (sam build, cold starts, warm
-requests, DynamoDB capacity, package size) and writes well-formed tables.
+requests, DynamoDB capacity, package size, bulk import) and writes well-formed tables.
 
 No timing target is asserted: on a shared machine timings drift, and judging the targets is
 what the full run (`make bench`) and bench/RESULTS.md are for."""
@@ -22,6 +22,7 @@ SECTIONS = [
     "2. Warm overhead per request",
     "3. DynamoDB capacity",
     "4. Package size",
+    "5. Bulk import",
 ]
 NUMBER = r"\d+(\.\d+)?"
 
@@ -94,6 +95,8 @@ def check_capacity(data: dict[str, Any]) -> None:
     operations = set(column(per_operation, "Operation"))
     for expected in ("get", "update", "create", "delete", "list 20 at offset 0"):
         assert expected in operations
+    for batch in ("batch create of 1", "batch create of 99", "batch create of 100"):
+        assert batch in operations
     units = rf"{NUMBER} / {NUMBER}"
     for name in ("Measured RU / WU", "Cheapest RU / WU"):
         assert all(re.fullmatch(units, cell) for cell in column(per_operation, name)), name
@@ -110,6 +113,21 @@ def check_package_size(data: dict[str, Any]) -> None:
         *(f"function {name}" for name in FUNCTIONS),
         "layer (DomainLayer)",
     ]
+
+
+def check_import(data: dict[str, Any]) -> None:
+    """The import and its floor, in rows per second and requests; every target judged met
+    (they are counts, not timings: one request per 100 rows, an exact total, no re-creation)."""
+    (runs,) = tables(data, "5. Bulk import")
+    assert column(runs, "Run") == [
+        "floor: one POST per lead",
+        "leads import",
+        "leads import, again",
+    ]
+    assert all(float(cell.replace(",", "")) > 0 for cell in column(runs, "Rows/s"))
+    assert column(runs, "Requests per 100 rows")[1:] == ["1.00", "1.00"]
+    (section,) = [s for s in data["sections"] if s["title"] == "5. Bulk import"]
+    assert all(target["met"] for target in section["targets"]), section["targets"]
 
 
 def check_markdown(text: str) -> None:
@@ -134,4 +152,5 @@ def test_quick_benchmark_runs_and_writes_well_formed_tables(tmp_path):
     check_warm(data)
     check_capacity(data)
     check_package_size(data)
+    check_import(data)
     check_markdown(text)

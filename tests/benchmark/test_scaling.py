@@ -29,15 +29,16 @@ def test_scaling_md_is_what_the_script_prints() -> None:
         "### Headline",
         "### Where each limit bites",
         "### Measured capacity per operation",
-        "### Counter conflicts, one tenant, simulated",
-        "### Sharded counter",
+        "### Count-shard conflicts, one tenant, simulated",
+        "### Count shards",
+        "### Bulk import",
         "### Write-sharded index",
-        "### Both sharded N ways",
+        "### The index write-sharded N ways",
         "### Limits",
         "### Assumptions",
     ):
         assert title in printed, title
-    # The measured create is the benchmark's: 5 write units, 2 of them on the counter.
+    # The measured create is the benchmark's: 5 write units, 2 of them on its count shard.
     (create,) = [
         line
         for line in printed.splitlines()
@@ -68,3 +69,17 @@ def test_counter_simulation_follows_the_retry_policy() -> None:
     one = scaling.simulate_counter(20, 0.010, transactions=4_000)
     four = scaling.simulate_counter(80, 0.010, shards=4, transactions=4_000)
     assert abs(one.conflicted_attempts - four.conflicted_attempts) < 0.05
+
+
+def test_the_deployed_shard_count_is_the_smallest_power_of_two_past_the_index_limit() -> None:
+    # leads_table.py's rule for N: the count's conflicts must not bind before the tenant's
+    # index partition does (1,000 WU/s, one unit per create or delete), at the assumed hold;
+    # half as many shards would, and at twice the hold N still sustains 500/s.
+    from bench.scaling.limits import PARTITION_WRITE_UNITS, TRANSACTION_SECONDS, counter_shards
+    from bench.scaling.simulation import sustainable_rate
+
+    shards = counter_shards()
+    assert shards & (shards - 1) == 0, shards
+    assert sustainable_rate(TRANSACTION_SECONDS, shards) > PARTITION_WRITE_UNITS
+    assert sustainable_rate(TRANSACTION_SECONDS, shards // 2) < PARTITION_WRITE_UNITS
+    assert sustainable_rate(2 * TRANSACTION_SECONDS, shards) >= 500

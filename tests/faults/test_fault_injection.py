@@ -27,9 +27,16 @@ from leads_domain.http.parameters import etag
 from leads_domain.logic import leads
 from leads_domain.logic.rules import VersionedLead
 from leads_domain.tenancy import Tenant
-from support.assertions import assert_error, assert_no_internals, assert_unavailable
+from support.assertions import assert_no_internals, assert_unavailable
 from support.events import json_api_event as request
-from support.faults import FAULTS, FAULTS_BY_NAME, Fault, FaultInjector
+from support.faults import (
+    FAULTS,
+    FAULTS_BY_NAME,
+    SHORT_INVOCATION_MS,
+    Fault,
+    FaultInjector,
+    retry_while_in_progress,
+)
 from support.functions import Invocation as Answer
 from support.functions import invoke as call
 from support.local_gateway import provisioned_key
@@ -39,9 +46,6 @@ from support.stored import stored as raw_stored
 COLLECTION = "/api/crm/lead"
 # API Gateway's integration limit.
 GATEWAY_SECONDS = 29
-# A short Lambda, so that an idempotent create that never finished stops being 'in progress'
-# quickly (in Lambda: when the invocation would have timed out).
-SHORT_INVOCATION_MS = 300
 
 
 @dataclass
@@ -201,21 +205,21 @@ OPERATIONS = (
     Operation(
         "list at offset 0",
         "list_leads",
-        ("Query", "BatchGetItem"),
+        ("Query by_created_at", "BatchGetItem", "Query"),
         lambda w: request("GET", COLLECTION, w.tenant, query={"limit": "2"}),
         _listed(0, 2),
     ),
     Operation(
         "list at offset 1",
         "list_leads",
-        ("GetItem", "Query", "BatchGetItem"),
+        ("Query", "Query by_created_at", "BatchGetItem"),
         lambda w: request("GET", COLLECTION, w.tenant, query={"limit": "2", "offset": "1"}),
         _listed(1, 3),
     ),
     Operation(
         "list after a cursor",
         "list_leads",
-        ("GetItem", "Query", "BatchGetItem"),
+        ("GetItem", "Query by_created_at", "BatchGetItem", "Query"),
         lambda w: request(
             "GET",
             COLLECTION,
@@ -422,18 +426,6 @@ def _idempotent(tenant: Tenant, key: str) -> dict[str, Any]:
     return request("POST", COLLECTION, tenant, body=NEW_LEAD, headers={"Idempotency-Key": key})
 
 
-def _retry_until_not_in_progress(tenant: Tenant, key: str) -> Answer:
-    """Retry as a client does on 409: until the first attempt is no longer 'in progress'."""
-    deadline = time.monotonic() + 10 * SHORT_INVOCATION_MS / 1000
-    while True:
-        answer = call("create_lead", _idempotent(tenant, key))
-        if answer.status != 409:
-            return answer
-        assert_error(answer, 409, type_="invalid_request_error", code="idempotency_in_progress")
-        assert time.monotonic() < deadline, "still 'in progress' long after the first attempt"
-        time.sleep(SHORT_INVOCATION_MS / 1000 / 5)
-
-
 INTERRUPTIONS = {
     "saving the key": ("PutItem",),
     "writing the lead": ("TransactWriteItems",),
@@ -464,7 +456,7 @@ def test_an_interrupted_idempotent_create_stays_retryable_and_creates_one_lead(
 
     # And the client retries with the same key and body once DynamoDB is back
     injector.heal()
-    retried = _retry_until_not_in_progress(tenant, key)
+    retried = retry_while_in_progress(lambda: call("create_lead", _idempotent(tenant, key)))
 
     # Then the retry creates the lead (or answers the one created), and a later retry
     # answers the same lead

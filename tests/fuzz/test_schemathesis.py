@@ -7,15 +7,17 @@ links, createLead -> getLead / updateLead / deleteLead, and the links schemathes
 Every call authenticates with a key made for that test (with the `leads` CLI), so each test is
 a tenant of its own.
 
-All of schemathesis' default checks run; zero 5xx is `not_a_server_error`. Two are replaced by
-stricter versions, for reasons given where they are defined:
+All of schemathesis' default checks run; zero 5xx is `not_a_server_error`. Three are replaced
+by stricter versions, for reasons given where they are defined:
 
 - positive_data_acceptance: a schema-valid request may still be refused for reasons of state
   the document describes but OpenAPI cannot express (below); every other refusal still fails.
 - unsupported_method: API Gateway answers a method a path does not declare itself, with 404
   route_not_found (README, "Errors"), never 405; the replacement demands exactly that.
-
-negative_data_rejection also takes 413, which the document declares for every operation.
+- negative_data_rejection: the batch refuses a lead that breaks LeadFields in that lead's own
+  entry of a 200 (createLeadsBatch's description); the replacement demands exactly that: each
+  such lead refused by name, every other lead created. It also takes 413, which the document
+  declares for every operation.
 
 schemathesis' object_level_authorization needs several identities configured (Web Fuzzing
 Commons auth) and is inert here; the stateful test instead asks, for every lead it reads,
@@ -36,11 +38,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import hypothesis
+import jsonschema
 import pytest
 import requests
 import schemathesis
+from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.openapi.checks import RejectedPositiveData
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from leads_cli.template import PROJECT_ROOT
 from support.local_api import LocalApi
@@ -89,6 +93,7 @@ CONFIG = schemathesis.Config.from_dict(
             "positive_data_acceptance": {"enabled": False},
             "unsupported_method": {"enabled": False},
             "negative_data_rejection": {
+                "enabled": False,
                 # schemathesis' list, plus 413, 414 and 431: the document declares them for
                 # every operation, and a request line and headers over API Gateway's 10 KB are
                 # refused before any validation (an over-long query parameter, percent-encoded,
@@ -117,6 +122,8 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_path(OPENAPI_PATH, config=CONFIG)
 
 COLLECTION = "/api/crm/lead"
+BATCH = "/api/crm/lead/batch"
+BATCH_LIMIT = 100
 PAGING_PARAMETERS = ("offset", "starting_after", "ending_before")
 CURSORS = ("starting_after", "ending_before")
 IDEMPOTENCY_KEY = "Idempotency-Key"
@@ -124,9 +131,10 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 
 # --- what the document says in words, checked ----------------------------------------------
 
-# (Authorization, Idempotency-Key) -> (the body first created with, the lead it created). Keys
-# are scoped to the tenant, and each test has a tenant of its own.
-_IDEMPOTENT_CREATES: dict[tuple[str, str], tuple[str, str]] = {}
+# (Authorization, operationId, Idempotency-Key) -> (the body first created with, what it
+# created: the lead's id, or the batch's answer). Keys are scoped to the tenant and to the
+# operation, and each test has a tenant of its own.
+_IDEMPOTENT_CREATES: dict[tuple[str, str, str], tuple[str, Any]] = {}
 
 
 def _error(response: Any) -> dict[str, Any]:
@@ -147,10 +155,14 @@ def _idempotency_key(response: Any) -> str | None:
     return response.request.headers.get(IDEMPOTENCY_KEY)
 
 
-def _reused_with_another_body(response: Any, case: schemathesis.Case) -> bool:
-    key = _idempotency_key(response)
+def _scope(response: Any, case: schemathesis.Case) -> tuple[str, str, str]:
     authorization = response.request.headers.get("Authorization", "")
-    first = _IDEMPOTENT_CREATES.get((authorization, key or ""))
+    operation = case.operation.definition.raw.get("operationId", "")
+    return authorization, operation, _idempotency_key(response) or ""
+
+
+def _reused_with_another_body(response: Any, case: schemathesis.Case) -> bool:
+    first = _IDEMPOTENT_CREATES.get(_scope(response, case))
     return first is not None and first[0] != _sent_body(case)
 
 
@@ -180,8 +192,10 @@ def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
         )
     if response.status_code != 400:
         return False
-    # The same Idempotency-Key with another body (createLead's description; Stripe's rule).
-    if operation == "createLead" and error.get("type") == "idempotency_error":
+    # The same Idempotency-Key with another body (the creates' descriptions; Stripe's rule).
+    if operation in ("createLead", "createLeadsBatch") and error.get("type") == (
+        "idempotency_error"
+    ):
         return _reused_with_another_body(response, case)
     # "At most one of offset, starting_after and ending_before", and a cursor is "a lead id of
     # the caller's" (listLeads' description and parameters).
@@ -205,6 +219,51 @@ def positive_data_accepted_unless_state_forbids(
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
         if _documented_refusal(response, case):
+            return None
+        raise
+
+
+def _lead_fields_validator(case: schemathesis.Case) -> Any:
+    components = case.operation.schema.raw_schema["components"]
+    return jsonschema.Draft202012Validator(
+        {"$ref": "#/components/schemas/LeadFields", "components": components}
+    )
+
+
+def _refused_lead_by_lead(response: Any, case: schemathesis.Case) -> bool:
+    """Whether a batch whose envelope is valid answered 200 with every lead that breaks
+    LeadFields refused in its own entry (its param naming it) and every other lead created."""
+    if case.operation.path != BATCH or response.status_code != 200:
+        return False
+    if not isinstance(case.body, dict) or set(case.body) != {"leads"}:
+        return False
+    leads = case.body["leads"]
+    if not isinstance(leads, list) or not 1 <= len(leads) <= BATCH_LIMIT:
+        return False
+    if not all(isinstance(lead, dict) for lead in leads):
+        return False
+    data = response.json()["data"]
+    assert len(data) == len(leads), response.text
+    validator = _lead_fields_validator(case)
+    for position, (lead, entry) in enumerate(zip(leads, data, strict=True)):
+        if validator.is_valid(lead):
+            assert "id" in entry, f"leads[{position}] is valid and was not created: {entry}"
+        else:
+            param = entry.get("error", {}).get("param") or ""
+            assert param.startswith(f"leads[{position}]"), f"leads[{position}] accepted: {entry}"
+    return True
+
+
+@schemathesis.check
+def negative_data_rejected_whole_or_lead_by_lead(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+) -> bool | None:
+    """schemathesis' negative_data_rejection, except that a batch whose only violations are
+    inside its leads must refuse each such lead in its own entry (_refused_lead_by_lead)."""
+    try:
+        return negative_data_rejection(ctx, response, case)
+    except AcceptedNegativeData:
+        if _refused_lead_by_lead(response, case):
             return None
         raise
 
@@ -237,7 +296,7 @@ def _created_a_lead(case: schemathesis.Case, response: Any) -> bool:
     key = _idempotency_key(response)
     if key is None:
         return True
-    scope = (response.request.headers["Authorization"], key)
+    scope = _scope(response, case)
     body, lead_id = _sent_body(case), response.json()["id"]
     first = _IDEMPOTENT_CREATES.get(scope)
     if first is None:
@@ -246,6 +305,30 @@ def _created_a_lead(case: schemathesis.Case, response: Any) -> bool:
     assert first[0] == body, f"{IDEMPOTENCY_KEY} reused with another body, and a 201"
     assert first[1] == lead_id, f"a retry with {IDEMPOTENCY_KEY} made a second lead"
     return False
+
+
+def _without_request_ids(answer: dict[str, Any]) -> list[Any]:
+    return [
+        {"error": {**entry["error"], "request_id": None}} if "error" in entry else entry
+        for entry in answer["data"]
+    ]
+
+
+def _check_batch_replay(case: schemathesis.Case, response: Any) -> None:
+    """The first 200 of a batch with an Idempotency-Key is what every retry with that key and
+    body answers (errors aside from their request id), marked Idempotent-Replayed."""
+    if case.operation.path != BATCH or response.status_code != 200:
+        return
+    if _idempotency_key(response) is None:
+        return
+    scope = _scope(response, case)
+    body, answer = _sent_body(case), _without_request_ids(response.json())
+    first = _IDEMPOTENT_CREATES.setdefault(scope, (body, answer))
+    if first == (body, answer) and "Idempotent-Replayed" not in response.headers:
+        return
+    assert first[0] == body, f"{IDEMPOTENCY_KEY} reused with another batch, and a 200"
+    assert first[1] == answer, f"a retried batch with {IDEMPOTENCY_KEY} answered differently"
+    assert response.headers.get("Idempotent-Replayed") == "true", response.headers
 
 
 # --- the tests -------------------------------------------------------------------------------
@@ -282,6 +365,7 @@ def test_operation_conforms_to_the_document(
     response = case.call_and_validate(base_url=local_api.base_url, headers=_credentials(tenant_key))
     if _created_a_lead(case, response):
         _delete(local_api, tenant_key, response.json()["id"])
+    _check_batch_replay(case, response)
 
 
 def _generation_depends_on_answers(error: BaseException) -> bool:

@@ -184,6 +184,22 @@ def test_create_lead_event(invoke_with_env_file):
     assert leads_table.count(EXAMPLE_TENANT) == 2
 
 
+def test_create_leads_batch_event(invoke_with_env_file):
+    response = invoke_with_env_file("create_leads_batch")
+
+    assert response["statusCode"] == 200
+    answer = json.loads(response["body"])
+    sent = json.loads(sample_event("create_leads_batch")["body"])["leads"]
+    assert (answer["created"], answer["failed"]) == (2, 1)
+    for lead, fields in zip(answer["data"][:2], sent, strict=False):
+        assert {name: lead[name] for name in fields} == fields
+        assert leads_table.get(EXAMPLE_TENANT, lead["id"]) is not None
+    error = answer["data"][2]["error"]
+    assert (error["code"], error["param"]) == ("parameter_invalid", "leads[2].annual_revenue")
+    assert error["request_id"] == sample_event("create_leads_batch")["requestContext"]["requestId"]
+    assert leads_table.count(EXAMPLE_TENANT) == 3
+
+
 def test_get_lead_event(invoke_with_env_file):
     response = invoke_with_env_file("get_lead")
 

@@ -112,3 +112,26 @@ def test_a_generated_client_drives_every_operation(sdk: GeneratedClient, local_a
     }
     for code, (response, status) in errors.items():
         assert answer(sdk, response, status, "ErrorResponse").error.code == code
+
+
+def test_a_generated_client_creates_a_batch(sdk: GeneratedClient, local_api: LocalApi):
+    # Given a generated client with a key of a fresh tenant
+    client = sdk.client(local_api.base_url, local_api.new_client().key)
+    batch = sdk.operation("create_leads_batch")
+    body = sdk.models.LeadBatch(
+        leads=[sdk.models.LeadFields(first_name="Ada"), sdk.models.LeadFields(city="Oslo")]
+    )
+
+    # When it creates a batch with an Idempotency-Key, and sends it again
+    first = batch.sync_detailed(client=client, body=body, idempotency_key="generated-batch-1")
+    again = batch.sync_detailed(client=client, body=body, idempotency_key="generated-batch-1")
+
+    # Then both answers parse into the batch's model: the two leads, the same both times
+    result = answer(sdk, first, 200, "LeadBatchResult")
+    assert (result.created, result.failed) == (2, 0)
+    assert [(lead.lead_name, lead.city) for lead in result.data] == [("Ada", None), (None, "Oslo")]
+    assert all(isinstance(lead, sdk.models.Lead) for lead in result.data)
+    assert answer(sdk, again, 200, "LeadBatchResult").to_dict() == result.to_dict()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    listed = sdk.operation("list_leads").sync_detailed(client=client)
+    assert answer(sdk, listed, 200, "LeadList").total == 2

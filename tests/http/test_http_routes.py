@@ -23,6 +23,11 @@ UNKNOWN_ROUTES = [
     ("DELETE", "/api/crm/lead"),
     ("POST", "/api/crm/lead/lead_abc123"),
     ("GET", "/dev/api/crm/lead"),
+    # The batch resource has POST only: its other methods never fall through to /{id}.
+    ("GET", "/api/crm/lead/batch"),
+    ("PATCH", "/api/crm/lead/batch"),
+    ("DELETE", "/api/crm/lead/batch"),
+    ("POST", "/api/crm/lead/batch/more"),
 ]
 
 

@@ -203,7 +203,7 @@ def test_built_function_answers_its_event_with_only_the_build(
         assert "pydantic" not in modules
         assert "aws_lambda_powertools.event_handler" not in modules
         from_layer += ["aws_lambda_powertools", "botocore"]
-    elif folder in ("create_lead", "update_lead"):
+    elif folder in ("create_lead", "update_lead", "create_leads_batch"):
         from_layer += ["aws_lambda_powertools", "botocore", "pydantic", "pydantic_core"]
     elif folder != "cors_preflight":
         # Operations without a body to validate never pay for pydantic at cold start.

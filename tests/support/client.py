@@ -9,10 +9,21 @@ import requests
 
 from support.assertions import assert_lead
 from support.local_api import LocalApi
-from support.reference import COLLECTION
+from support.reference import BATCH, COLLECTION
 from support.target import retry_after
 
 REQUEST_SECONDS = 30
+
+
+def _created(method: str, path: str, response: requests.Response) -> list[str]:
+    """The ids of the leads a request created (a create, or a batch's created entries)."""
+    if method.upper() != "POST" or response.status_code not in (200, 201):
+        return []
+    if path == COLLECTION and response.status_code == 201:
+        return [response.json()["id"]]
+    if path == BATCH and response.status_code == 200:
+        return [entry["id"] for entry in response.json().get("data", []) if "id" in entry]
+    return []
 
 
 @dataclass
@@ -51,8 +62,8 @@ class LeadsClient:
             if response.status_code != 429 or attempt == self.api.throttle_retries:
                 break
             time.sleep(retry_after(response, attempt))
-        if method.upper() == "POST" and path == COLLECTION and response.status_code == 201:
-            self.api.record_created(self.key, response.json()["id"])
+        for lead_id in _created(method, path, response):
+            self.api.record_created(self.key, lead_id)
         return response
 
     # One method per route, answering the raw response.
@@ -61,6 +72,10 @@ class LeadsClient:
         if body is not None:
             kwargs["json"] = body
         return self.request("POST", COLLECTION, **kwargs)
+
+    def post_batch(self, leads: Any, **kwargs: Any) -> requests.Response:
+        """POST /api/crm/lead/batch with {"leads": leads}."""
+        return self.request("POST", BATCH, json={"leads": leads}, **kwargs)
 
     def get(self, lead_id: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", f"{COLLECTION}/{lead_id}", **kwargs)

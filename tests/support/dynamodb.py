@@ -8,6 +8,7 @@ from typing import Any
 
 from moto import mock_aws
 
+from leads_cli import moto_transactions
 from leads_cli import template as template_module
 from leads_cli.local_dynamodb import EmbeddedDynamoDB, client, create_tables
 from leads_domain.container import forget_all
@@ -16,7 +17,9 @@ from leads_domain.data import clients
 
 @contextlib.contextmanager
 def moto_in_process() -> Iterator[Any]:
-    """moto, with every table of the template, and the domain's client made against it."""
+    """moto, with every table of the template, and the domain's client made against it;
+    transactions roll back as the embedded DynamoDB's do."""
+    moto_transactions.install()
     with mock_aws():
         forget_all()
         dynamodb = clients.dynamodb()

@@ -7,7 +7,7 @@ from typing import Any
 
 from leads_cli.template import PROJECT_ROOT
 from leads_domain.tenancy import Tenant
-from support.reference import COLLECTION, ITEM
+from support.reference import BATCH, COLLECTION, ITEM
 
 EVENTS = PROJECT_ROOT / "events"
 METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev/GET/api/crm/lead"
@@ -26,7 +26,7 @@ def api_event(
     """A REST API proxy event as API Gateway sends it after the authorizer let it through
     (with ``tenant``), or as its console test sends it (without: no authorizer context).
     Without ``headers``, a body is declared JSON; with them, the headers are exactly those."""
-    resource = ITEM if path.count("/") == 4 else COLLECTION
+    resource = BATCH if path == BATCH else ITEM if path.count("/") == 4 else COLLECTION
     multi_query = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
     has_body = body is not None or raw_body is not None
     all_headers = {"Content-Type": "application/json"} if has_body and headers is None else {}

@@ -10,6 +10,7 @@ that are not faulted are served by moto as usual.
 
 import contextlib
 import json
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from moto.core.botocore_stubber import BotocoreStubber
 
 from leads_domain.data import transactions
+from support.assertions import assert_error
 
 # Set on a prepared request this module answered, so that moto's stubber leaves it alone.
 _FAULTED = "_leads_fault_injected"
@@ -99,6 +101,7 @@ FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
 class _Plan:
     fault: Fault
     remaining: int | None  # attempts still to fault; None: every attempt
+    spared: int = 0  # attempts still to let through before faulting
 
 
 @dataclass
@@ -117,10 +120,11 @@ class FaultInjector:
     def close(self) -> None:
         self.client.meta.events.unregister("before-send.dynamodb", self._before_send)
 
-    def fail(self, operation: str, fault: Fault, times: int | None = None) -> None:
-        """Fault ``operation`` (e.g. "TransactWriteItems"): its next ``times`` attempts, or
-        every attempt until ``heal``."""
-        self._plans[operation] = _Plan(fault, times)
+    def fail(self, call: str, fault: Fault, times: int | None = None, after: int = 0) -> None:
+        """Fault ``call`` (an operation, e.g. "TransactWriteItems", or one on an index, e.g.
+        "Query by_created_at"): its next ``times`` attempts, or every attempt until ``heal``;
+        the first ``after`` attempts go through unharmed (a failure half-way)."""
+        self._plans[call] = _Plan(fault, times, after)
 
     def heal(self) -> None:
         self._plans.clear()
@@ -141,16 +145,28 @@ class FaultInjector:
     def _before_send(self, request: AWSPreparedRequest, event_name: str, **_: Any) -> Any:
         if self._paused:
             return None
-        operation = event_name.rsplit(".", 1)[-1]
+        operation = call_name(event_name.rsplit(".", 1)[-1], request.body)
         self.attempts[operation] += 1
         self.bodies[operation].append(request.body)
         plan = self._plans.get(operation)
         if plan is None or plan.remaining == 0:
             return None
+        if plan.spared:
+            plan.spared -= 1
+            return None
         if plan.remaining is not None:
             plan.remaining -= 1
         setattr(request, _FAULTED, True)
         return plan.fault.answer(request)
+
+
+def call_name(operation: str, body: Any) -> str:
+    """The operation, and the index it reads when it reads one: a Query of the table and a
+    Query of one of its indexes are different calls."""
+    if operation != "Query":
+        return operation
+    index = json.loads(body or b"{}").get("IndexName")
+    return f"{operation} {index}" if index else operation
 
 
 def install(monkeypatch: pytest.MonkeyPatch, client: Any) -> FaultInjector:
@@ -173,3 +189,21 @@ def install(monkeypatch: pytest.MonkeyPatch, client: Any) -> FaultInjector:
     # as a fresh container would, with retries available.
     monkeypatch.setattr("botocore.retries.quota.RetryQuota.acquire", lambda self, amount: True)
     return FaultInjector(client)
+
+
+# A short Lambda, so that an idempotent create that never finished stops being 'in progress'
+# quickly (in Lambda: when the invocation would have timed out).
+SHORT_INVOCATION_MS = 300
+
+
+def retry_while_in_progress[T](attempt: Callable[[], T]) -> T:
+    """Retry as a client does on 409: until the first attempt (made with a Lambda context of
+    SHORT_INVOCATION_MS) is no longer 'in progress'."""
+    deadline = time.monotonic() + 10 * SHORT_INVOCATION_MS / 1000
+    while True:
+        answer = attempt()
+        if getattr(answer, "status", None) != 409:
+            return answer
+        assert_error(answer, 409, type_="invalid_request_error", code="idempotency_in_progress")
+        assert time.monotonic() < deadline, "still 'in progress' long after the first attempt"
+        time.sleep(SHORT_INVOCATION_MS / 1000 / 5)

@@ -229,6 +229,21 @@ def throttled_local_api() -> Iterator[LocalApi]:
         yield api
 
 
+@pytest.fixture(scope="module")
+def module_local_api() -> Iterator[LocalApi]:
+    """A local run for one module's tests alone: for tests that store thousands of leads, which
+    would slow the shared run's lists for every other test (moto reads a whole table for each
+    Query). Unthrottled, as the shared one is."""
+    with running_local_api(*UNTHROTTLED) as api:
+        yield api
+
+
+@pytest.fixture
+def own_client(module_local_api: LocalApi) -> LeadsClient:
+    """A fresh tenant on the module's own local run."""
+    return module_local_api.new_client()
+
+
 @pytest.fixture(scope="session")
 def shared_client(local_api: LocalApi) -> LeadsClient:
     """The key `leads serve` printed. Shared by every test of a worker: only for requests

@@ -9,6 +9,7 @@ from typing import Any
 
 COLLECTION = "/api/crm/lead"
 ITEM = COLLECTION + "/{id}"
+BATCH = COLLECTION + "/batch"
 
 REFERENCE_LEAD: dict[str, Any] = {
     "id": "lead_abc123",

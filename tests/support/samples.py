@@ -38,6 +38,11 @@ def assert_sample_answer(folder: str, response: dict[str, Any]) -> None:
     elif folder == "create_lead":
         assert _status(response) == 201, response
         assert _body(response)["id"].startswith("lead_")
+    elif folder == "create_leads_batch":
+        assert _status(response) == 200, response
+        answer = _body(response)
+        assert (answer["created"], answer["failed"]) == (2, 1)
+        assert answer["data"][2]["error"]["param"] == "leads[2].annual_revenue"
     elif folder == "delete_lead":
         assert _status(response) == 200, response
         assert _body(response) == {"id": EXAMPLE_LEAD_ID, "deleted": True}

@@ -43,10 +43,19 @@ def lead_items(dynamodb: Any, tenant: Tenant) -> dict[str, dict[str, Any]]:
     }
 
 
+def is_total_shard(item: dict[str, Any]) -> bool:
+    """One of the items that hold the tenant's lead total: the first design's COUNTER, or a
+    shard COUNTER#<k> (other counts, per filter, live under other prefixes)."""
+    sort_key = item["sk"]["S"]
+    return sort_key == "COUNTER" or (
+        sort_key.startswith("COUNTER#") and sort_key[len("COUNTER#") :].isdigit()
+    )
+
+
 def counted(dynamodb: Any, tenant: Tenant) -> int:
-    """The tenant's lead count as its counter items hold it (every item with a count)."""
+    """The tenant's lead count as its total's count items hold it."""
     return sum(
-        int(item["lead_count"]["N"]) for item in partition(dynamodb, tenant) if "lead_count" in item
+        int(item["lead_count"]["N"]) for item in partition(dynamodb, tenant) if is_total_shard(item)
     )
 
 
@@ -87,7 +96,7 @@ class Stored:
 
     leads: dict[str, dict[str, Any]]  # id -> the lead item, decoded
     listed: tuple[str, ...]  # the lead ids in the by_created_at index, newest first
-    count: int  # the tenant's counter items
+    count: int  # the tenant's total, as its count items hold it
     partition: tuple[tuple[str, str], ...]  # (sk, raw item as JSON), sorted
     idempotency: tuple[tuple[str, str], ...]  # (id, raw record as JSON), sorted
 
@@ -107,7 +116,7 @@ def stored(dynamodb: Any, tenant: Tenant, index: str = "by_created_at") -> Store
             entry["sk"]["S"].removeprefix(LEAD_PREFIX)
             for entry in index_entries(dynamodb, tenant, index)
         ),
-        count=sum(int(item["lead_count"]["N"]) for item in items if "lead_count" in item),
+        count=sum(int(item["lead_count"]["N"]) for item in items if is_total_shard(item)),
         partition=_sorted(items, "sk"),
         idempotency=_sorted(idempotency_records(dynamodb), "id"),
     )

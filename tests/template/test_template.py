@@ -72,8 +72,10 @@ def test_the_api_routes_are_exactly_the_references_plus_preflights():
         ("GET", "/api/crm/lead/{id}"),
         ("PATCH", "/api/crm/lead/{id}"),
         ("DELETE", "/api/crm/lead/{id}"),
+        ("POST", "/api/crm/lead/batch"),
         ("OPTIONS", "/api/crm/lead"),
         ("OPTIONS", "/api/crm/lead/{id}"),
+        ("OPTIONS", "/api/crm/lead/batch"),
     }
     # Only Api events: anything else would be a way in that API Gateway does not guard.
     for spec in FUNCTIONS.values():
@@ -180,6 +182,7 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
     "GetLeadFunction": {("dynamodb:GetItem", LEADS), ("dynamodb:GetItem", KEYS)},
     "ListLeadsFunction": {
         ("dynamodb:Query", LEADS_INDEX),
+        ("dynamodb:Query", LEADS),
         ("dynamodb:BatchGetItem", LEADS),
         ("dynamodb:GetItem", LEADS),
         ("dynamodb:GetItem", KEYS),
@@ -194,17 +197,24 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
         ("dynamodb:UpdateItem", LEADS),
         ("dynamodb:GetItem", KEYS),
     },
+    "CreateLeadsBatchFunction": {
+        ("dynamodb:GetItem", LEADS),
+        ("dynamodb:PutItem", LEADS),
+        ("dynamodb:UpdateItem", LEADS),
+        ("dynamodb:GetItem", KEYS),
+    },
     "AuthorizerFunction": {("dynamodb:GetItem", KEYS)},
     "CorsPreflightFunction": set(),
 }
 IDEMPOTENCY = "IdempotencyTable"
 if IDEMPOTENCY in RESOURCES:
-    # Powertools' idempotency records for create's Idempotency-Key: claim, read, complete and
-    # release a record.
-    EXPECTED_GRANTS["CreateLeadFunction"] |= {
-        (f"dynamodb:{action}", IDEMPOTENCY)
-        for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
-    }
+    # Powertools' idempotency records for the creates' Idempotency-Key: claim, read, complete
+    # and release a record.
+    for idempotent in ("CreateLeadFunction", "CreateLeadsBatchFunction"):
+        EXPECTED_GRANTS[idempotent] |= {
+            (f"dynamodb:{action}", IDEMPOTENCY)
+            for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
+        }
 
 
 def _resource(resource: Any) -> str:

@@ -35,3 +35,22 @@ def test_a_function_without_its_settings_fails_at_cold_start(monkeypatch, reset_
     monkeypatch.delenv("LEADS_TABLE_NAME")
     with pytest.raises(MissingSetting, match="LEADS_TABLE_NAME"):
         import_file(PROJECT_ROOT / "functions/get_lead/app.py", "cold_start_without_settings")
+
+
+def test_counter_shards_default_to_the_templates_default(monkeypatch, reset_domain):
+    from leads_cli.template import read_raw
+    from leads_domain.settings import DEFAULT_COUNTER_SHARDS
+
+    monkeypatch.delenv("COUNTER_SHARDS", raising=False)
+    parameter = read_raw()["Parameters"]["CounterShards"]
+    assert get_settings().counter_shards == DEFAULT_COUNTER_SHARDS == parameter["Default"]
+    monkeypatch.setenv("COUNTER_SHARDS", "8")
+    forget_all()
+    assert get_settings().counter_shards == 8
+
+
+@pytest.mark.parametrize("value", ["0", "101", "-1", "4.5", "many"])
+def test_counter_shards_out_of_range_fail_the_cold_start(value, monkeypatch, reset_domain):
+    monkeypatch.setenv("COUNTER_SHARDS", value)
+    with pytest.raises(MissingSetting, match="COUNTER_SHARDS"):
+        get_settings()

@@ -128,11 +128,16 @@ class Gateway:
         return None
 
     def _find_route(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
-        for route in self.template.routes:
-            if route.method == method:
-                parameters = route.match(path)
-                if parameters is not None:
-                    return route, {name: unquote(value) for name, value in parameters.items()}
+        """As API Gateway: the most specific resource the path matches (a literal segment
+        beats a {parameter}), then the method on it; no other resource is tried."""
+        matching = [(route, route.match(path)) for route in self.template.routes]
+        resources = {route.path for route, parameters in matching if parameters is not None}
+        if not resources:
+            return None, {}
+        resource = min(resources, key=lambda candidate: (candidate.count("{"), candidate))
+        for route, parameters in matching:
+            if route.path == resource and route.method == method and parameters is not None:
+                return route, {name: unquote(value) for name, value in parameters.items()}
         return None, {}
 
 

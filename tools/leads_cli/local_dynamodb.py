@@ -18,6 +18,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
+from leads_cli import moto_transactions
 from leads_cli.template import Template, create_table_requests, time_to_live
 
 # DynamoDB remembers tokens for ten minutes; a bounded number does for a local run.
@@ -84,6 +85,7 @@ class EmbeddedDynamoDB:
         return application
 
     def start(self) -> "EmbeddedDynamoDB":
+        moto_transactions.install()
         self._server = _MotoServer(self._host, self._port, self._serialised)
         self._server.start()
         if self._server.startup_error:

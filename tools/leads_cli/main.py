@@ -1,5 +1,5 @@
-"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys) and `leads
-accounts ...` (usage plans)."""
+"""The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys), `leads
+accounts ...` (usage plans) and `leads import FILE` (bulk import)."""
 
 import argparse
 import os
@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from leads_cli import accounts_command, keys_command, outputs_command, scan
+from leads_cli import accounts_command, keys_command, lead_import, outputs_command, scan
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     keys_command.register(commands)
     accounts_command.register(commands)
+    lead_import.register(commands)
     outputs_command.register(commands)
     scan.register(commands)
 
@@ -125,12 +126,16 @@ def _serve(args: argparse.Namespace) -> int:
         f"--gateway-url {base_url}",
         flush=True,
     )
+    from leads_cli import local_run
+
+    recorded = local_run.record(base_url, key)
     try:
         while serving.is_alive():
             serving.join(timeout=1)
     except KeyboardInterrupt:
         pass
     finally:
+        local_run.forget(recorded)
         server.shutdown()
         server.server_close()
         if embedded:

@@ -15,18 +15,31 @@ from pydantic.json_schema import models_json_schema
 from leads_cli import template as template_module
 from leads_cli.openapi_components import components, lead_links, list_parameters, servers
 from leads_cli.openapi_examples import (
+    BATCH_BODY,
+    BATCH_REFUSED_LEAD,
+    BATCH_RESULT,
+    BATCH_RESULT_WITH_A_REFUSAL,
     REFERENCE_BODY,
     REFERENCE_DELETED,
     REFERENCE_LEAD,
     REFERENCE_LIST,
 )
+from leads_domain.batch_models import BATCH_LIMIT
 from leads_domain.fields import DEFAULTS
 from leads_domain.models import LeadFields
-from leads_domain.response_models import DeletedLead, ErrorResponse, Lead, LeadList
+from leads_domain.response_models import (
+    DeletedLead,
+    ErrorResponse,
+    Lead,
+    LeadBatch,
+    LeadBatchResult,
+    LeadList,
+)
 
 OPENAPI_PATH = template_module.PROJECT_ROOT / "openapi.json"
 COLLECTION = "/api/crm/lead"
 ITEM = "/api/crm/lead/{id}"
+BATCH = "/api/crm/lead/batch"
 TAG = "Leads"
 
 # Every operation can meet these: the gateway and the platform answer them for any route.
@@ -67,6 +80,36 @@ def _body(schema: str, description: str) -> dict[str, Any]:
         "required": False,
         "description": description,
         "content": _json(schema, REFERENCE_BODY, "The API reference's example body"),
+    }
+
+
+def _batch_operation() -> dict[str, Any]:
+    responses = _responses("200", "LeadBatchResult", BATCH_RESULT, "409", "415")
+    responses["200"]["content"]["application/json"]["examples"]["one_refused"] = {
+        "summary": f"With a second lead, {json.dumps(BATCH_REFUSED_LEAD)}: refused in its own "
+        "entry, the first created",
+        "value": BATCH_RESULT_WITH_A_REFUSAL,
+    }
+    responses["200"]["headers"] = {"Idempotent-Replayed": _ref("headers", "IdempotentReplayed")}
+    return {
+        "operationId": "createLeadsBatch",
+        "summary": "Create leads in a batch",
+        "description": f"Creates 1 to {BATCH_LIMIT} leads, each validated as a single create "
+        "validates it: data has one entry per lead sent, in order, the Lead created or an error "
+        "whose param names the lead and field (leads[3].annual_revenue); the valid leads are "
+        f"created even when others are not. A body that is not an object holding 1 to "
+        f"{BATCH_LIMIT} lead objects is a 400 for the whole request. With an Idempotency-Key, a "
+        "retry answers the first answer (with Idempotent-Replayed: true) and creates nothing, "
+        "even after a 503 part-way: the retry creates only what the first attempt did not. "
+        "Without one, a failure part-way answers which leads were created and gives each of "
+        "the others a retryable service_unavailable error.",
+        "parameters": [_ref("parameters", "IdempotencyKey")],
+        "requestBody": {
+            "required": True,
+            "description": "The leads to create.",
+            "content": _json("LeadBatch", BATCH_BODY, "The API reference's example body, batched"),
+        },
+        "responses": responses,
     }
 
 
@@ -124,6 +167,7 @@ def _operations() -> dict[str, dict[str, Any]]:
             "parameters": [lead_id, if_match],
             "responses": _responses("200", "DeletedLead", REFERENCE_DELETED, "409", "412"),
         },
+        f"POST {BATCH}": _batch_operation(),
     }
 
 
@@ -132,7 +176,9 @@ def _schemas() -> dict[str, Any]:
     _, generated = models_json_schema(
         [
             (LeadFields, "validation"),
+            (LeadBatch, "validation"),
             (Lead, "serialization"),
+            (LeadBatchResult, "serialization"),
             (LeadList, "serialization"),
             (DeletedLead, "serialization"),
             (ErrorResponse, "serialization"),
@@ -165,6 +211,8 @@ def _schemas() -> dict[str, Any]:
         "LeadUpdate": REFERENCE_BODY,
         "LeadList": REFERENCE_LIST,
         "DeletedLead": REFERENCE_DELETED,
+        "LeadBatch": BATCH_BODY,
+        "LeadBatchResult": BATCH_RESULT,
     }
     for name, example in examples.items():
         schemas[name]["examples"] = [example]

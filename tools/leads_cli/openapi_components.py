@@ -182,6 +182,12 @@ def _headers() -> dict[str, Any]:
             "schema": {"type": "string", "pattern": ETAG_PATTERN, "maxLength": 15},
             "example": EXAMPLE_ETAG,
         },
+        "IdempotentReplayed": {
+            "description": "true when the answer is the one remembered for an earlier request "
+            "with this Idempotency-Key: nothing was created now.",
+            "schema": {"type": "string", "enum": ["true"]},
+            "example": "true",
+        },
         "RetryAfter": {
             "description": "Seconds to wait before retrying.",
             "required": True,

@@ -50,6 +50,9 @@ REFERENCE_LEAD: dict[str, Any] = {
 }
 REFERENCE_LIST: dict[str, Any] = {"data": [REFERENCE_LEAD], "has_more": False, "total": 1}
 REFERENCE_DELETED: dict[str, Any] = {"id": EXAMPLE_LEAD_ID, "deleted": True}
+# The reference's example body as a batch of one; and a second lead a batch refuses.
+BATCH_BODY: dict[str, Any] = {"leads": [REFERENCE_BODY]}
+BATCH_REFUSED_LEAD: dict[str, Any] = {"first_name": "Ada", "annual_revenue": "a lot"}
 
 
 def _domain_error(error: DomainError) -> dict[str, Any]:
@@ -149,3 +152,20 @@ def error_examples() -> dict[str, dict[str, dict[str, Any]]]:
             )
         },
     }
+
+
+def _batch_results() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers a batch makes: to BATCH_BODY, and to BATCH_BODY with BATCH_REFUSED_LEAD
+    after it (refused by the validation a batch applies to each lead)."""
+    from leads_domain.batch_models import parse_lead
+    from leads_domain.logic.rules import new_lead, present
+
+    created = present(new_lead(EXAMPLE_LEAD_ID, parse_fields(REFERENCE_BODY), EXAMPLE_TIMESTAMP))
+    refused = _raised(lambda: parse_lead(1, BATCH_REFUSED_LEAD))
+    return (
+        {"data": [created], "created": 1, "failed": 0},
+        {"data": [created, refused], "created": 1, "failed": 1},
+    )
+
+
+BATCH_RESULT, BATCH_RESULT_WITH_A_REFUSAL = _batch_results()

@@ -1,4 +1,5 @@
-"""What every response carries: the Lead, a page of leads, a deletion, an error.
+"""What every response carries: the Lead, a page of leads, a batch's answer, a deletion, an
+error; and the batch request's envelope, which the function checks by hand (batch_models).
 
 The functions build these answers as plain dicts (``logic.present``), so this module is never
 imported at a cold start; the OpenAPI document is generated from it, and the contract tests
@@ -10,9 +11,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from leads_domain.batch_models import BATCH_LIMIT
 from leads_domain.fields import DEFAULTS, FIELDS
 from leads_domain.ids import LEAD_ID_MAX_LENGTH, LEAD_ID_PATTERN
-from leads_domain.models import field_type
+from leads_domain.models import LeadFields, field_type
 from leads_domain.paging import MAX_LIMIT
 
 LeadId = Annotated[str, Field(pattern=f"^{LEAD_ID_PATTERN}$", max_length=LEAD_ID_MAX_LENGTH)]
@@ -27,6 +29,7 @@ Count = Annotated[int, Field(ge=0, le=2**63 - 1, json_schema_extra={"format": "i
 # most 10 KB for the request line and headers together.
 QUOTED_NAME_LENGTH = 10 * 1024
 ERROR_WORD = Annotated[str, Field(pattern="^[a-z][a-z_]*$", max_length=40)]
+BatchCount = Annotated[int, Field(ge=0, le=BATCH_LIMIT, json_schema_extra={"format": "int32"})]
 
 Lead: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "Lead",
@@ -79,3 +82,27 @@ class ErrorResponse(BaseModel):
     """Every error answer, from a function or from API Gateway itself."""
 
     error: ErrorDetail
+
+
+class LeadBatch(BaseModel):
+    """POST /api/crm/lead/batch: the leads to create, each validated on its own."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    leads: Annotated[
+        list[LeadFields],  # type: ignore[valid-type]
+        Field(min_length=1, max_length=BATCH_LIMIT, description="1 to 100 leads."),
+    ]
+
+
+class LeadBatchResult(BaseModel):
+    """One entry per lead sent, in order: the Lead created, or why it was not."""
+
+    data: list[Lead | ErrorResponse] = Field(  # type: ignore[valid-type]
+        min_length=1,
+        max_length=BATCH_LIMIT,
+        description="The created Lead, or an error whose param names the lead's field, e.g. "
+        "leads[3].annual_revenue.",
+    )
+    created: BatchCount = Field(description="How many leads were created.")
+    failed: BatchCount = Field(description="How many were not (each with its error in data).")

@@ -13,3 +13,10 @@ def now() -> str:
 def after(seconds: float) -> str:
     """The timestamp ``seconds`` from now."""
     return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime(FORMAT)
+
+
+def consecutive(count: int) -> list[str]:
+    """``count`` timestamps from now on, one microsecond apart: leads created together then
+    list newest first in the reverse of the order they were sent, as if sent one by one."""
+    start = datetime.now(UTC)
+    return [(start + timedelta(microseconds=n)).strftime(FORMAT) for n in range(count)]

@@ -1,16 +1,44 @@
-"""The leads table.
+"""The leads table: a tenant's leads, their newest-first index and their sharded count.
 
 One partition per tenant (``tenant`` = account#mode) holds the tenant's leads (``sk`` =
-``LEAD#<id>``) and one counter item (``sk`` = ``COUNTER``) that keeps the tenant's exact lead
-count. The counter changes in the same transaction as every create and delete, so ``total``
-never drifts and never needs counting.
+``LEAD#<id>``) and the shards of its lead count (``sk`` = ``COUNTER``, ``COUNTER#1`` ..
+``COUNTER#<N-1>``, see ``counters``). Every other kind of item keeps out of the ``LEAD#``
+prefix: the table's stream treats exactly the ``LEAD#`` items as leads.
+
+The count is exact: every create and delete ADDs +1 / -1 to one shard in the same transaction
+as the lead, so ``total`` never drifts and never needs counting. It is sharded because a
+transaction that finds an item held by another transaction is cancelled: with one counter item
+every create and delete of a tenant queued on it, and bench/scaling's simulation put the
+ceiling at ~24 creates + deletes per second. With N shards, each write picks one at random (and
+a retry picks again), so two concurrent writes collide with probability 1/N and the ceiling
+grows ~N-fold (SCALING.md). N (template.yaml's CounterShards) is 64: the smallest power of two
+whose simulated conflict ceiling (~1,600/s) is above the index partition's write limit (1,000
+WU/s, one unit per create or delete), so a tenant's writes are bounded by its index partition,
+not by its count; with transactions holding items twice as long as assumed, it still allows
+~790/s. More shards would buy nothing the index partition allows, and past ~85 (about 48 bytes each)
+their Query would cost a whole read unit instead of half.
+
+The shards share the tenant's partition key, rather than having partition keys of their own,
+for the read: ``total`` is one Query of the shards' key range (``counters.total``), 0.5 RU
+for all 64 shards (~3 KB), where a BatchGetItem of 64 keys would cost 32 RU on every list
+page. That Query is one more request per first or cursor page (the offset path already read
+the counter first). Their writes (2 WU each, transactional) land in the tenant's partition with
+its leads: before DynamoDB splits a hot partition they count against its 1,000 WU/s together
+with the lead items, as the single counter did; under sustained load adaptive capacity isolates
+frequently written items in partitions of their own, as it spreads the random lead ids.
+
+Migration needs no command: the single ``COUNTER`` item of the first design is shard 0, and
+a read sums every shard that exists, so an existing table keeps its exact total from the first
+request of the new code on. Changing N later is safe both ways for the same reason. (While a
+deployment replaces the functions, a list function still on the old code reads shard 0 only;
+deploying once with CounterShards=1, then with 64, keeps even those reads exact: README.)
 
 The ``by_created_at`` index is partitioned by tenant and sorted by ``created_key`` =
 ``<created_at>#<id>``, so ties on the timestamp still sort deterministically. It projects
 KEYS_ONLY on purpose: an index entry is ~100 bytes, so skipping ``offset`` entries costs about
 40 entries per read unit instead of ~3 whole leads, updates that do not move ``created_key``
-write nothing to the index, and the page's own items are then read with one BatchGetItem. The
-counter item has no ``created_key``, so it never appears in the index.
+write nothing to the index, and the page's own items are then read with one BatchGetItem.
+Count shards have no ``created_key``, so they never appear in the index.
 """
 
 import time
@@ -18,6 +46,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from leads_domain.data import counters
 from leads_domain.data.attributes import from_item, to_attribute, to_item
 from leads_domain.data.clients import dynamodb, error_code
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
@@ -28,35 +57,34 @@ from leads_domain.tenancy import Tenant
 CREATED_INDEX = "by_created_at"
 FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
-COUNTER_SK = "COUNTER"
 _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
 # BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
 _BATCH_ATTEMPTS = 4
 _BATCH_MAX_KEYS = 100
 
 
-def _lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
+def lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
     # The prefix keeps any path id a client sends inside the lead namespace: an id can never
-    # address the counter item.
+    # address a count shard.
     return {"tenant": {"S": tenant.partition}, "sk": {"S": LEAD_PREFIX + lead_id}}
 
 
-def _counter_key(tenant: Tenant) -> dict[str, Any]:
-    return {"tenant": {"S": tenant.partition}, "sk": {"S": COUNTER_SK}}
+def counted(tenant: Tenant, delta: int) -> dict[str, Any]:
+    """The transaction action that counts ``delta`` leads, on a shard picked at random."""
+    return counters.change(tenant, delta, counters.random_shard())
 
 
-def _counter_change(tenant: Tenant, delta: int) -> dict[str, Any]:
-    return {
-        "Update": {
-            "TableName": get_settings().leads_table,
-            "Key": _counter_key(tenant),
-            "UpdateExpression": "ADD lead_count :delta",
-            "ExpressionAttributeValues": {":delta": {"N": str(delta)}},
-        }
-    }
+def stored_item(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
+    """The item a new lead is stored as: its fields, its keys, its index key, version 1."""
+    item = to_item(lead)
+    del item["id"]
+    item.update(lead_key(tenant, lead["id"]))
+    item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
+    item["version"] = {"N": str(FIRST_VERSION)}
+    return item
 
 
-def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
+def to_lead(item: dict[str, Any]) -> dict[str, Any]:
     values = from_item(item)
     lead_id = values.pop("sk")[len(LEAD_PREFIX) :]
     for name in _KEY_ATTRIBUTES:
@@ -66,24 +94,15 @@ def _to_lead(item: dict[str, Any]) -> dict[str, Any]:
 
 def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
     """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
-    item = to_item(lead)
-    del item["id"]
-    item.update(_lead_key(tenant, lead["id"]))
-    item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
-    item["version"] = {"N": str(FIRST_VERSION)}
+    put = {
+        "Put": {
+            "TableName": get_settings().leads_table,
+            "Item": stored_item(tenant, lead),
+            "ConditionExpression": "attribute_not_exists(sk)",
+        }
+    }
     try:
-        transact(
-            [
-                {
-                    "Put": {
-                        "TableName": get_settings().leads_table,
-                        "Item": item,
-                        "ConditionExpression": "attribute_not_exists(sk)",
-                    }
-                },
-                _counter_change(tenant, +1),
-            ]
-        )
+        transact(lambda: [put, counted(tenant, +1)])
     except ClientError as error:
         if condition_failed_at(error, 0):
             raise Conflict("A lead with this id already exists.", param="id") from error
@@ -97,13 +116,13 @@ def get(tenant: Tenant, lead_id: str) -> dict[str, Any] | None:
         # Strongly consistent: a client that just created or changed a lead reads it back.
         response = dynamodb().get_item(
             TableName=get_settings().leads_table,
-            Key=_lead_key(tenant, lead_id),
+            Key=lead_key(tenant, lead_id),
             ConsistentRead=True,
         )
     except (ClientError, BotoCoreError) as error:
         raise ServiceUnavailable() from error
     item = response.get("Item")
-    return _to_lead(item) if item else None
+    return to_lead(item) if item else None
 
 
 def update(
@@ -139,7 +158,7 @@ def update(
     try:
         response = dynamodb().update_item(
             TableName=get_settings().leads_table,
-            Key=_lead_key(tenant, lead_id),
+            Key=lead_key(tenant, lead_id),
             UpdateExpression=expression,
             ConditionExpression=condition,
             ExpressionAttributeNames=names,
@@ -155,7 +174,7 @@ def update(
         raise ServiceUnavailable() from error
     except BotoCoreError as error:
         raise ServiceUnavailable() from error
-    return _to_lead(response["Attributes"])
+    return to_lead(response["Attributes"])
 
 
 def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()) -> None:
@@ -164,7 +183,7 @@ def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()
     values: dict[str, Any] = {}
     delete_item: dict[str, Any] = {
         "TableName": get_settings().leads_table,
-        "Key": _lead_key(tenant, lead_id),
+        "Key": lead_key(tenant, lead_id),
         "ConditionExpression": "attribute_exists(sk)"
         + _version_condition(expected_versions, values),
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -172,7 +191,7 @@ def delete(tenant: Tenant, lead_id: str, expected_versions: tuple[int, ...] = ()
     if values:
         delete_item["ExpressionAttributeValues"] = values
     try:
-        transact([{"Delete": delete_item}, _counter_change(tenant, -1)])
+        transact(lambda: [{"Delete": delete_item}, counted(tenant, -1)])
     except ClientError as error:
         if condition_failed_at(error, 0):
             if expected_versions and (cancellation_item(error, 0) or get(tenant, lead_id)):
@@ -211,15 +230,11 @@ def _values_condition(
 
 
 def count(tenant: Tenant) -> int:
+    """The tenant's lead count: the sum of its count shards."""
     try:
-        response = dynamodb().get_item(
-            TableName=get_settings().leads_table,
-            Key=_counter_key(tenant),
-            ProjectionExpression="lead_count",
-        )
+        return counters.total(tenant)
     except (ClientError, BotoCoreError) as error:
         raise ServiceUnavailable() from error
-    return int(response.get("Item", {}).get("lead_count", {}).get("N", "0"))
 
 
 def page(
@@ -235,13 +250,14 @@ def page(
     ``after`` / ``before`` are cursors from ``cursor_of``: the page starts just after (older
     than) or ends just before (newer than) that lead, and ``has_more`` then says whether more
     leads lie beyond the page in the same direction. Reads ``offset + limit + 1`` index entries
-    (``limit + 1`` with a cursor) and the page's items, never the whole tenant. The list is
-    eventually consistent, like the index it reads.
+    (``limit + 1`` with a cursor), the page's items and the count shards, never the whole
+    tenant. The list is eventually consistent, like the index it reads.
     """
     try:
         total: int | None = None
         if offset > 0:
-            total = count(tenant)
+            # Past the end, the count alone answers.
+            total = counters.total(tenant)
             if offset >= total:
                 return [], False, total
         if before is not None:
@@ -252,12 +268,12 @@ def page(
             window = entries[offset : offset + limit]
         has_more = len(entries) > offset + limit
         page_keys = [{"tenant": entry["tenant"], "sk": entry["sk"]} for entry in window]
-        items, counter = _batch_get(page_keys, _counter_key(tenant) if total is None else None)
+        items = batch_get(page_keys)
+        if total is None:
+            total = counters.total(tenant)
     except (ClientError, BotoCoreError) as error:
         raise ServiceUnavailable() from error
-    if total is None:
-        total = int(counter.get("lead_count", {}).get("N", "0")) if counter else 0
-    return [_to_lead(item) for item in items], has_more, total
+    return [to_lead(item) for item in items], has_more, total
 
 
 def cursor_of(tenant: Tenant, lead_id: str) -> str | None:
@@ -265,7 +281,7 @@ def cursor_of(tenant: Tenant, lead_id: str) -> str | None:
     try:
         response = dynamodb().get_item(
             TableName=get_settings().leads_table,
-            Key=_lead_key(tenant, lead_id),
+            Key=lead_key(tenant, lead_id),
             ProjectionExpression="created_key",
         )
     except (ClientError, BotoCoreError) as error:
@@ -302,18 +318,13 @@ def _index_entries(
     return entries
 
 
-def _batch_get(
-    keys: list[dict[str, Any]], counter_key: dict[str, Any] | None
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """The items for ``keys`` in the same order (missing ones dropped), plus the counter item
-    when asked, in as few BatchGetItem calls as DynamoDB allows (100 keys each), retrying only
-    what DynamoDB left unprocessed."""
-    wanted = [*keys, counter_key] if counter_key else list(keys)
+def batch_get(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items for ``keys`` in the same order (missing ones dropped), in as few BatchGetItem
+    calls as DynamoDB allows (100 keys each), retrying only what DynamoDB left unprocessed."""
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), _BATCH_MAX_KEYS):
-        found.update(_batch_get_chunk(wanted[start : start + _BATCH_MAX_KEYS]))
-    items = [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
-    return items, found.get(COUNTER_SK) if counter_key else None
+    for start in range(0, len(keys), _BATCH_MAX_KEYS):
+        found.update(_batch_get_chunk(keys[start : start + _BATCH_MAX_KEYS]))
+    return [found[key["sk"]["S"]] for key in keys if key["sk"]["S"] in found]
 
 
 def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

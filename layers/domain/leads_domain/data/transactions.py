@@ -1,12 +1,13 @@
 """TransactWriteItems, retried briefly when another transaction holds one of its items.
 
-Concurrent creates and deletes of one tenant all touch its counter item, so they collide; a
-short retry with full jitter settles that. Conditions that fail are not retried: they are the
-caller's answer.
+Concurrent creates and deletes of one tenant touch its counter shards, so two of them collide
+when they pick the same shard; a short retry with full jitter, on a shard picked afresh,
+settles that. Conditions that fail are not retried: they are the caller's answer.
 """
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,10 +19,13 @@ ATTEMPTS = 5
 CONFLICT_BACKOFF_SECONDS = 0.02
 
 
-def transact(items: list[dict[str, Any]]) -> None:
+def transact(items: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]]) -> None:
+    """Write ``items``: a list, the same on every attempt, or a function asked again for each
+    attempt (so that an attempt after a conflict can pick another count shard)."""
     for attempt in range(ATTEMPTS):
         try:
-            dynamodb().transact_write_items(TransactItems=items)
+            actions = items() if callable(items) else items
+            dynamodb().transact_write_items(TransactItems=actions)
             return
         except ClientError as error:
             if attempt == ATTEMPTS - 1 or not _conflict(error):

@@ -24,6 +24,21 @@ def lead_answer(status: int, result: VersionedLead) -> Answer:
     return Answer(status, result.lead, {"ETag": etag(result.version)})
 
 
+def batch_answer(result: Any, request_id: str | None) -> Answer:
+    """A batch's answer (``logic.batches.BatchResult``): one entry per lead sent, the Lead or
+    its error in the API's error shape; with ``Idempotent-Replayed: true`` when the answer is
+    the one remembered for an earlier attempt with the same Idempotency-Key."""
+    data = [
+        entry
+        if isinstance(entry, dict)
+        else error_body(entry.type, entry.code, entry.message, entry.param, request_id)
+        for entry in result.entries
+    ]
+    created = result.created
+    body = {"data": data, "created": created, "failed": len(data) - created}
+    return Answer(200, body, {"Idempotent-Replayed": "true"} if result.replayed else {})
+
+
 def error_body(
     type_: str, code: str, message: str, param: str | None, request_id: str | None
 ) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from leads_domain.tenancy import Tenant
 
 # Remembered for 24 hours per tenant, as Stripe does.
 IDEMPOTENCY_SECONDS = 24 * 60 * 60
+# Set on an answer that was remembered rather than computed now (Stripe's Idempotent-Replayed).
+REPLAYED = "replayed"
 
 Work = Callable[..., dict[str, Any]]
 
@@ -32,7 +34,13 @@ def tenant_of(request: dict[str, Any]) -> Tenant:
 def seed_of(request: dict[str, Any]) -> str:
     """A text that only this request (tenant, key and payload) has: for ids that every attempt
     must share, so that an attempt that finds its work done cannot do it a second time."""
-    return json.dumps(request, sort_keys=True, separators=(",", ":"))
+    identity = {name: request[name] for name in ("tenant", "key", "fields")}
+    return json.dumps(identity, sort_keys=True, separators=(",", ":"))
+
+
+def replayed(answer: dict[str, Any]) -> bool:
+    """Whether ``run_once`` answered from memory (an earlier attempt's answer)."""
+    return bool(answer.get(REPLAYED))
 
 
 def run_once(
@@ -100,4 +108,6 @@ def _config() -> Any:
         payload_validation_jmespath="fields",
         expires_after_seconds=IDEMPOTENCY_SECONDS,
         hash_function="sha256",
+        # Called only for answers read from the store: marks them as replays.
+        response_hook=lambda answer, record: {**answer, REPLAYED: True},
     )

@@ -49,15 +49,16 @@ def with_derived_name(current: dict[str, Any], wanted: dict[str, Any]) -> dict[s
     return {**wanted, "lead_name": derived_lead_name({**current, **wanted})}
 
 
-def new_lead(lead_id: str, sent: dict[str, Any]) -> dict[str, Any]:
+def new_lead(lead_id: str, sent: dict[str, Any], created_at: str | None = None) -> dict[str, Any]:
     """A new lead from the validated fields sent: defaults for what was not sent (or sent as
-    null), a derived lead_name unless one was sent, and both timestamps now."""
+    null), a derived lead_name unless one was sent, and both timestamps now (or
+    ``created_at``)."""
     fields = {name: value for name, value in sent.items() if value is not None}
     for name, default in DEFAULTS.items():
         fields.setdefault(name, default)
     if fields.get("lead_name") is None:
         fields["lead_name"] = derived_lead_name(fields)
-    timestamp = now()
+    timestamp = created_at or now()
     return {"id": lead_id, "created_at": timestamp, "updated_at": timestamp, **fields}
 
 

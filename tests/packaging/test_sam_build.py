@@ -198,6 +198,9 @@ def test_built_function_answers_its_event_with_only_the_build(
     assert strays == {}
     assert Path(modules["app"]).resolve() == function_dir / "app.py"
     from_layer = ["leads_domain"]
+    # No function runs a coroutine: asyncio (~8-15 ms of a cold start) must not come along
+    # with a dependency (wrapt 2 imports it; layers/domain/requirements.txt).
+    assert "asyncio" not in modules
     if folder == "authorizer":
         # It runs before every uncached request: no web framework, no pydantic.
         assert "pydantic" not in modules

@@ -47,13 +47,22 @@ def capture_logs(
     def start(level: str = "DEBUG") -> LogOutput:
         monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
         stream = io.StringIO()
-        service = logging.getLogger(os.environ["POWERTOOLS_SERVICE_NAME"])
+        name = os.environ["POWERTOOLS_SERVICE_NAME"]
+        service = logging.getLogger(name)
         assert service.handlers, "load the functions first: their Logger owns this handler"
-        restore.append((service, service.level))
-        service.setLevel(level)
-        for handler in service.handlers:
-            if isinstance(handler, logging.StreamHandler):
-                monkeypatch.setattr(handler, "stream", stream)
+        # The service's logger (Powertools') and the authorizer's own beneath it (json_log.py).
+        owned = [service] + [
+            logger
+            for logger_name, logger in logging.Logger.manager.loggerDict.items()
+            if logger_name.startswith(f"{name}.") and isinstance(logger, logging.Logger)
+        ]
+        for logger in owned:
+            restore.append((logger, logger.level))
+            logger.setLevel(level)
+            for handler in logger.handlers:
+                # The loggers' own (not pytest's capture handlers, StreamHandlers too).
+                if type(handler) is logging.StreamHandler:
+                    monkeypatch.setattr(handler, "stream", stream)
         caplog.set_level(level)
         capsys.readouterr()
         return LogOutput(stream, capsys, caplog)

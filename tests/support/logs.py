@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from leads_domain import observability
+
 
 class LogOutput:
     """What the functions log: Powertools' JSON lines on stdout, anything else printed, and
@@ -47,15 +49,19 @@ def capture_logs(
     def start(level: str = "DEBUG") -> LogOutput:
         monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
         stream = io.StringIO()
-        name = os.environ["POWERTOOLS_SERVICE_NAME"]
-        service = logging.getLogger(name)
-        assert service.handlers, "load the functions first: their Logger owns this handler"
-        # The service's logger (Powertools') and the authorizer's own beneath it (json_log.py).
-        owned = [service] + [
+        # The service's logger (Powertools'), as the functions' shared one was made (an earlier
+        # test may have loaded it under the template's service name), and the authorizer's own
+        # beneath each (json_log.py).
+        services = {os.environ["POWERTOOLS_SERVICE_NAME"], observability.logger.name}
+        owned = [
             logger
-            for logger_name, logger in logging.Logger.manager.loggerDict.items()
-            if logger_name.startswith(f"{name}.") and isinstance(logger, logging.Logger)
+            for name, logger in logging.Logger.manager.loggerDict.items()
+            if isinstance(logger, logging.Logger)
+            and any(name == service or name.startswith(f"{service}.") for service in services)
         ]
+        assert any(logger.handlers for logger in owned), (
+            "load the functions first: their loggers own these handlers"
+        )
         for logger in owned:
             restore.append((logger, logger.level))
             logger.setLevel(level)

@@ -124,7 +124,10 @@ def lambda_environment(name: str, function_dir: Path, endpoint: str, trace_port:
         "LANG": "C.UTF-8",
         "TZ": ":UTC",
         **variables,
+        # The embedded server answers DynamoDB, SQS and EventBridge alike.
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "AWS_ENDPOINT_URL_SQS": endpoint,
+        "AWS_ENDPOINT_URL_EVENTBRIDGE": endpoint,
         "AWS_ACCESS_KEY_ID": "bench",
         "AWS_SECRET_ACCESS_KEY": "bench",
         "AWS_SESSION_TOKEN": "bench",
@@ -148,7 +151,12 @@ def lambda_environment(name: str, function_dir: Path, endpoint: str, trace_port:
 def expected_answer(name: str) -> Callable[[Any], bool]:
     if name == "authorizer":
         return lambda response: response["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-    status = {"create_lead": 201, "cors_preflight": 204}.get(name, 200)
+    if name in ("publish_events", "deliver_webhooks"):
+        # An event source mapping's function: every record of its batch taken.
+        return lambda response: response == {"batchItemFailures": []}
+    status = {"create_lead": 201, "create_webhook_endpoint": 201, "cors_preflight": 204}.get(
+        name, 200
+    )
     return lambda response: response.get("statusCode") == status
 
 
@@ -187,6 +195,16 @@ def trace_sink() -> Iterator[int]:
         sink.close()
 
 
+RESEEDED = (
+    "get_lead",
+    "update_lead",
+    "delete_lead",
+    "get_webhook_endpoint",
+    "update_webhook_endpoint",
+    "delete_webhook_endpoint",
+)
+
+
 def subjects(build: Build, endpoint: str, trace_port: int, reseed: Callable[[], None]):
     floor_dir = build.root / "BenchFloor"
     floor_dir.mkdir(exist_ok=True)
@@ -209,8 +227,8 @@ def subjects(build: Build, endpoint: str, trace_port: int, reseed: Callable[[], 
                 EVENTS / f"{name}.json",
                 lambda_environment(name, folder, endpoint, trace_port),
                 expected_answer(name),
-                # get, update and delete need the example lead (again, after a delete).
-                reseed if name in ("get_lead", "update_lead", "delete_lead") else None,
+                # These need the example lead or endpoint (again, after a delete).
+                reseed if name in RESEEDED else None,
             )
         )
     return found

@@ -1,5 +1,6 @@
 """The embedded DynamoDB (moto's server, as `leads serve` runs it) with the template's tables,
-leads_domain in this process pointed at it, and the example key and lead of events/."""
+queues and bus, leads_domain in this process pointed at it, and the examples of events/ (key,
+lead, event, webhook endpoint)."""
 
 import os
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from bench import events, handlers
 from bench.environment import template
 from leads_cli import examples
 from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
+from leads_cli.local_messaging import create_queues_and_buses
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.logic import leads
@@ -42,15 +44,24 @@ def local_dynamodb() -> Iterator[LocalDynamoDB]:
         point_domain_at(server.endpoint)
         raw = client(server.endpoint)
         create_tables(raw, template())
+        create_queues_and_buses(
+            client(server.endpoint, "sqs"), client(server.endpoint, "events"), template()
+        )
         yield LocalDynamoDB(server.endpoint, raw)
     finally:
         forget_all()
         server.stop()
 
 
-# The example key and lead of events/, seeded by the same code as `leads examples`.
+# The examples of events/, seeded by the same code as `leads examples`.
 seed_example_key = examples.seed_example_key
-ensure_example_lead = examples.seed_example_lead
+
+
+def ensure_examples() -> None:
+    """The example lead, event and webhook endpoint (again, after a sample deleted one)."""
+    examples.seed_example_lead()
+    examples.seed_example_event()
+    examples.seed_example_endpoint()
 
 
 @contextmanager

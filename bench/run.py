@@ -65,11 +65,11 @@ def measure(mode: Mode, only: set[str]) -> list[report.Section]:
             build = stack.enter_context(environment.sam_build())
         db = stack.enter_context(database.local_dynamodb())
         database.seed_example_key()
-        database.ensure_example_lead()
+        database.ensure_examples()
         if build and "cold" in only:
             progress(f"cold start ({mode.cold_runs} runs of each, without and with bytecode)")
             sections.append(
-                cold_start.run(build, db.endpoint, mode.cold_runs, database.ensure_example_lead)
+                cold_start.run(build, db.endpoint, mode.cold_runs, database.ensure_examples)
             )
         if build and "size" in only:
             # What `make deploy` ships: sam's build with bytecode (cold start compiled it).

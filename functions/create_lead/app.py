@@ -20,6 +20,6 @@ from leads_domain.tenancy import Tenant
 def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     fields = parse_fields(request.json_body())
     key = idempotency_key(request.header("Idempotency-Key"))
-    lead = leads.create_lead(tenant, fields, key, request.lambda_context)
+    lead = leads.create_lead(tenant, fields, key, request.lambda_context, request.request_id)
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=1)
     return lead_answer(201, lead)

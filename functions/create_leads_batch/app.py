@@ -21,7 +21,7 @@ from leads_domain.tenancy import Tenant
 def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     items = batch_items(request.json_body())
     key = idempotency_key(request.header("Idempotency-Key"))
-    result = batches.create_leads(tenant, items, key, request.lambda_context)
+    result = batches.create_leads(tenant, items, key, request.lambda_context, request.request_id)
     metrics.add_metric(name="LeadCreated", unit=MetricUnit.Count, value=result.created)
     metrics.add_metric(
         name="LeadBatchFailedItems", unit=MetricUnit.Count, value=len(items) - result.created

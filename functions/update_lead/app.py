@@ -20,6 +20,6 @@ from leads_domain.tenancy import Tenant
 def lambda_handler(request: Request, tenant: Tenant) -> Answer:
     fields = parse_fields(request.json_body())
     versions = expected_versions(request.header("If-Match"))
-    lead = leads.update_lead(tenant, request.path_id, fields, versions)
+    lead = leads.update_lead(tenant, request.path_id, fields, versions, request.request_id)
     metrics.add_metric(name="LeadUpdated", unit=MetricUnit.Count, value=1)
     return lead_answer(200, lead)

@@ -168,13 +168,22 @@ def _reused_with_another_body(response: Any, case: schemathesis.Case) -> bool:
 
 def _is_not_a_lead_of_the_caller(response: Any, lead_id: str) -> bool:
     """Ask the API itself: GET of the cursor's id, with the same key, is a 404."""
+    return _is_missing(response, "/api/crm/lead", lead_id)
+
+
+def _is_missing(response: Any, collection: str, item_id: str) -> bool:
+    """Ask the API itself: GET of the id in the collection, with the same key, is a 404."""
     split = urlsplit(response.request.url)
     answer = requests.get(
-        f"{split.scheme}://{split.netloc}/api/crm/lead/{requests.utils.quote(lead_id, safe='')}",
+        f"{split.scheme}://{split.netloc}{collection}/{requests.utils.quote(item_id, safe='')}",
         headers={"Authorization": response.request.headers["Authorization"]},
         timeout=30,
     )
     return answer.status_code == 404
+
+
+# The event and webhook endpoint lists page by cursor: an id of the list, at most one of them.
+CURSOR_LISTS = {"listEvents": "/api/crm/event", "listWebhookEndpoints": "/api/crm/webhook_endpoint"}
 
 
 def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
@@ -206,6 +215,21 @@ def _documented_refusal(response: Any, case: schemathesis.Case) -> bool:
         name = error["param"]
         if name in CURSORS and name in query:
             return _is_not_a_lead_of_the_caller(response, query[name][0])
+    # The same for the event and webhook endpoint lists; with `lead`, an event of another lead
+    # is no event of the list either (listEvents' description).
+    if operation in CURSOR_LISTS and error.get("param") in CURSORS:
+        query = parse_qs(urlsplit(response.request.url).query, keep_blank_values=True)
+        if all(name in query for name in CURSORS):
+            return "cannot be combined" in error.get("message", "")
+        name = error["param"]
+        return "lead" in query or _is_missing(response, CURSOR_LISTS[operation], query[name][0])
+    # An endpoint URL must be https to a public address (test mode: or loopback), which only
+    # resolving its host can tell; and an account has at most 16 endpoints per mode
+    # (createWebhookEndpoint's description).
+    if operation in ("createWebhookEndpoint", "updateWebhookEndpoint"):
+        if error.get("param") == "url" and error.get("code") == "url_invalid":
+            return True
+        return operation == "createWebhookEndpoint" and error.get("code") == "limit_reached"
     return False
 
 
@@ -293,6 +317,8 @@ def _created_a_lead(case: schemathesis.Case, response: Any) -> bool:
     Idempotency-Key is what every retry with that key and body must answer."""
     if case.operation.method.upper() != "POST" or response.status_code != 201:
         return False
+    if case.operation.path != COLLECTION:
+        return False
     key = _idempotency_key(response)
     if key is None:
         return True
@@ -354,6 +380,22 @@ def _delete(api: LocalApi, key: str, lead_id: str) -> None:
     assert response.status_code == 200, response.text
 
 
+ENDPOINTS = "/api/crm/webhook_endpoint"
+
+
+def _delete_endpoints(api: LocalApi, key: str) -> None:
+    """Webhook endpoints go once they have served: the local run would otherwise go on trying
+    to deliver the tenant's events to the made-up URLs for its whole retry window, a load on
+    every later test of the worker."""
+    listed = requests.get(f"{api.url(ENDPOINTS)}?limit=100", headers=_credentials(key), timeout=30)
+    assert listed.status_code == 200, listed.text
+    for endpoint in listed.json()["data"]:
+        answer = requests.delete(
+            f"{api.url(ENDPOINTS)}/{endpoint['id']}", headers=_credentials(key), timeout=30
+        )
+        assert answer.status_code == 200, answer.text
+
+
 @schema.parametrize()
 # One tenant per operation, shared by its examples on purpose (idempotency keys are per tenant).
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
@@ -366,6 +408,8 @@ def test_operation_conforms_to_the_document(
     if _created_a_lead(case, response):
         _delete(local_api, tenant_key, response.json()["id"])
     _check_batch_replay(case, response)
+    if case.operation.path == ENDPOINTS and response.status_code == 201:
+        _delete_endpoints(local_api, tenant_key)
 
 
 def _generation_depends_on_answers(error: BaseException) -> bool:
@@ -439,7 +483,11 @@ def test_stateful_create_get_update_delete_through_links(
             super().after_call(response, case)
             method = case.operation.method.upper()
             answers[f"{method} {response.status_code}"] += 1
-            if method == "POST" and response.status_code == 201:
+            if (
+                method == "POST"
+                and response.status_code == 201
+                and case.operation.path == COLLECTION
+            ):
                 created.add(response.json()["id"])
             match = LEAD_PATH.search(urlsplit(response.request.url).path)
             if match and match.group(1) in created and response.status_code == 200:
@@ -476,6 +524,7 @@ def test_stateful_create_get_update_delete_through_links(
             for lead_id in expected:
                 _delete(local_api, tenant_key, lead_id)
                 deleted.add(lead_id)
+            _delete_endpoints(local_api, tenant_key)
 
     for attempt in itertools.count():
         hypothesis.seed(SEED + attempt)(Workflow)

@@ -5,29 +5,37 @@ import json
 import re
 from typing import Any
 
+import botocore.session
 import pytest
 
 from leads_cli import template as template_module
+from leads_cli.event_filters import passes
 from leads_cli.examples import (
+    EXAMPLE_ENDPOINT_ID,
+    EXAMPLE_EVENT_ID,
     EXAMPLE_KEY,
     EXAMPLE_KEY_ID,
     EXAMPLE_LEAD,
     EXAMPLE_LEAD_ID,
     EXAMPLE_TENANT,
     SEEDED_AT,
+    example_event,
     seed_examples,
 )
 from leads_cli.lambda_context import LambdaContext
+from leads_cli.local_messaging import create_queues_and_buses
 from leads_domain import api_keys
 from leads_domain.container import forget_all
-from leads_domain.data import leads_table
+from leads_domain.data import clients, events_table, leads_table, webhook_endpoints_table
 from support.events import EVENTS, sample_event
 from support.functions import function_names, load_function, logical_ids
 
 ENV_FILE = EVENTS / "env.json"
 # What the events file of each function folder is called: events/<folder>.json.
 FUNCTION_NAMES = function_names()
-REST_EVENTS = [name for name in FUNCTION_NAMES if name != "authorizer"]
+# Events of an event source mapping (the stream, the queue) rather than of API Gateway.
+MAPPING_EVENTS = ("publish_events", "deliver_webhooks")
+REST_EVENTS = [name for name in FUNCTION_NAMES if name not in ("authorizer", *MAPPING_EVENTS)]
 
 
 def env_file_values(folder: str) -> dict[str, str]:
@@ -38,6 +46,11 @@ def env_file_values(folder: str) -> dict[str, str]:
 
 @pytest.fixture
 def seeded(dynamodb: Any) -> Any:
+    create_queues_and_buses(
+        clients.sqs(),
+        botocore.session.get_session().create_client("events"),
+        template_module.load(),
+    )
     seed_examples()
     return dynamodb
 
@@ -49,7 +62,7 @@ def invoke_with_env_file(seeded: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     def invoke(folder: str) -> Any:
         for name, value in env_file_values(folder).items():
-            if name != "AWS_ENDPOINT_URL_DYNAMODB":
+            if not name.startswith("AWS_ENDPOINT_URL"):
                 monkeypatch.setenv(name, value)
         forget_all()
         return load_function(folder).lambda_handler(sample_event(folder), LambdaContext(folder))
@@ -275,3 +288,85 @@ def test_events_dir_holds_only_what_the_readme_describes():
     readme = (EVENTS / "README.md").read_text()
     for logical_id in logical_ids().values():
         assert f"sam local invoke {logical_id}" in readme
+
+
+# --- the events and webhook functions --------------------------------------------------------
+
+
+def test_publish_events_is_the_stream_event_the_mapping_hands_over():
+    event = sample_event("publish_events")
+    (mapping,) = [m for m in template_module.load().event_source_mappings if m.kind == "stream"]
+    assert [record["eventName"] for record in event["Records"]] == ["INSERT", "MODIFY", "REMOVE"]
+    for record in event["Records"]:
+        assert passes(mapping.filters, record)
+        assert record["eventSource"] == "aws:dynamodb"
+        assert record["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+        assert record["dynamodb"]["Keys"]["tenant"]["S"] == EXAMPLE_TENANT.partition
+
+
+def test_publish_events_event_publishes_three_events(invoke_with_env_file):
+    answer = invoke_with_env_file("publish_events")
+
+    assert answer == {"batchItemFailures": []}
+    lead_id = sample_event("publish_events")["Records"][0]["dynamodb"]["Keys"]["sk"]["S"][5:]
+    history, _ = events_table.page(EXAMPLE_TENANT, 10, lead_id=lead_id)
+    assert [event["type"] for event in history] == ["lead.deleted", "lead.updated", "lead.created"]
+    assert history[1]["data"]["previous_attributes"] == {
+        "city": None,
+        "status": "Lead",
+        "updated_at": "2025-01-15T09:10:00.000000Z",
+    }
+    assert history[2]["request"]["idempotency_key"] == "crm-sync-0001"
+    # Again (Lambda may deliver a batch twice): the same three events.
+    assert invoke_with_env_file("publish_events") == {"batchItemFailures": []}
+    assert events_table.page(EXAMPLE_TENANT, 10, lead_id=lead_id)[0] == history
+
+
+def test_deliver_webhooks_event_is_a_delivery_for_the_example_endpoint():
+    (record,) = sample_event("deliver_webhooks")["Records"]
+    body = json.loads(record["body"])
+    assert body["tenant"] == EXAMPLE_TENANT.partition
+    assert body["endpoint_id"] == EXAMPLE_ENDPOINT_ID
+    assert body["event"]["type"] == "lead.created"
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+
+
+def test_deliver_webhooks_event_drops_the_delivery_to_the_disabled_example(invoke_with_env_file):
+    # The example endpoint is seeded disabled: the sample never sends anything anywhere.
+    assert invoke_with_env_file("deliver_webhooks") == {"batchItemFailures": []}
+    assert webhook_endpoints_table.get(EXAMPLE_TENANT, EXAMPLE_ENDPOINT_ID)["status"] == "disabled"
+
+
+def test_list_events_event(invoke_with_env_file):
+    response = invoke_with_env_file("list_events")
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"data": [example_event()], "has_more": False}
+
+
+def test_get_event_event(invoke_with_env_file):
+    response = invoke_with_env_file("get_event")
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["id"] == EXAMPLE_EVENT_ID
+
+
+def test_create_webhook_endpoint_event(invoke_with_env_file):
+    response = invoke_with_env_file("create_webhook_endpoint")
+    assert response["statusCode"] == 201
+    created = json.loads(response["body"])
+    assert created["secret"].startswith("whsec_") and created["status"] == "enabled"
+    assert created["url"] == json.loads(sample_event("create_webhook_endpoint")["body"])["url"]
+
+
+def test_webhook_endpoint_list_get_update_delete_events(invoke_with_env_file):
+    listed = invoke_with_env_file("list_webhook_endpoints")
+    assert listed["statusCode"] == 200
+    assert [e["id"] for e in json.loads(listed["body"])["data"]] == [EXAMPLE_ENDPOINT_ID]
+    got = invoke_with_env_file("get_webhook_endpoint")
+    assert got["statusCode"] == 200 and "secret" not in json.loads(got["body"])
+    updated = invoke_with_env_file("update_webhook_endpoint")
+    assert updated["statusCode"] == 200
+    assert json.loads(updated["body"])["description"] == "CRM sync (paused)"
+    deleted = invoke_with_env_file("delete_webhook_endpoint")
+    assert deleted["statusCode"] == 200
+    assert json.loads(deleted["body"]) == {"id": EXAMPLE_ENDPOINT_ID, "deleted": True}
+    assert invoke_with_env_file("delete_webhook_endpoint")["statusCode"] == 404

@@ -30,9 +30,27 @@ def moto_in_process() -> Iterator[Any]:
 
 def recreate_tables(dynamodb: Any) -> None:
     """Empty tables again: cheaper than a new moto, whose queries slow down as tables grow."""
+    drop_tables(dynamodb)
+    create_tables(dynamodb, template_module.load())
+
+
+def drop_tables(dynamodb: Any) -> None:
+    """Delete every table. An embedded server runs on moto's in-process state, which outlives
+    the server and is shared by every server the same test process starts."""
     for table in dynamodb.list_tables()["TableNames"]:
         dynamodb.delete_table(TableName=table)
-    create_tables(dynamodb, template_module.load())
+
+
+@contextlib.contextmanager
+def bare_server() -> Iterator[EmbeddedDynamoDB]:
+    """The local run's DynamoDB server without tables, even if an earlier server of this test
+    process left some."""
+    server = EmbeddedDynamoDB().start()
+    try:
+        drop_tables(client(server.endpoint))
+        yield server
+    finally:
+        server.stop()
 
 
 @contextlib.contextmanager
@@ -57,4 +75,5 @@ def embedded_server() -> Iterator[EmbeddedDynamoDB]:
         else:
             os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = saved
         forget_all()
+        drop_tables(client(server.endpoint))
         server.stop()

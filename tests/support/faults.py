@@ -102,11 +102,13 @@ class _Plan:
     fault: Fault
     remaining: int | None  # attempts still to fault; None: every attempt
     spared: int = 0  # attempts still to let through before faulting
+    matching: str | None = None  # only attempts whose request body holds this text
 
 
 @dataclass
 class FaultInjector:
-    """Faults DynamoDB operations of one client, and counts every attempt botocore makes."""
+    """Faults the operations of one client (DynamoDB's, or SQS's or EventBridge's, whose JSON
+    errors botocore reads the same way), and counts every attempt botocore makes."""
 
     client: Any
     attempts: Counter[str] = field(default_factory=Counter)
@@ -114,17 +116,29 @@ class FaultInjector:
     _plans: dict[str, _Plan] = field(default_factory=dict)
     _paused: bool = False
 
+    @property
+    def _event(self) -> str:
+        return f"before-send.{self.client.meta.service_model.service_id.hyphenize()}"
+
     def __post_init__(self) -> None:
-        self.client.meta.events.register("before-send.dynamodb", self._before_send)
+        self.client.meta.events.register(self._event, self._before_send)
 
     def close(self) -> None:
-        self.client.meta.events.unregister("before-send.dynamodb", self._before_send)
+        self.client.meta.events.unregister(self._event, self._before_send)
 
-    def fail(self, call: str, fault: Fault, times: int | None = None, after: int = 0) -> None:
+    def fail(
+        self,
+        call: str,
+        fault: Fault,
+        times: int | None = None,
+        after: int = 0,
+        matching: str | None = None,
+    ) -> None:
         """Fault ``call`` (an operation, e.g. "TransactWriteItems", or one on an index, e.g.
         "Query by_created_at"): its next ``times`` attempts, or every attempt until ``heal``;
-        the first ``after`` attempts go through unharmed (a failure half-way)."""
-        self._plans[call] = _Plan(fault, times, after)
+        the first ``after`` attempts go through unharmed (a failure half-way); with
+        ``matching``, only attempts whose request body holds that text."""
+        self._plans[call] = _Plan(fault, times, after, matching)
 
     def heal(self) -> None:
         self._plans.clear()
@@ -150,6 +164,9 @@ class FaultInjector:
         self.bodies[operation].append(request.body)
         plan = self._plans.get(operation)
         if plan is None or plan.remaining == 0:
+            return None
+        body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
+        if plan.matching is not None and plan.matching.encode() not in body:
             return None
         if plan.spared:
             plan.spared -= 1

@@ -35,17 +35,19 @@ import pytest
 
 from leads_cli import gateway_target
 from leads_cli import template as template_module
+from leads_cli.examples import use_example_environment
 from leads_cli.keys import create_key
-from leads_cli.local_dynamodb import EmbeddedDynamoDB
 from leads_domain.container import forget_all
 from leads_domain.data import clients
 from leads_domain.tenancy import Tenant
 from support.aws_stubs import DeployedStack
 from support.client import LeadsClient
-from support.dynamodb import embedded_server, moto_in_process, recreate_tables
+from support.dynamodb import bare_server, embedded_server, moto_in_process, recreate_tables
 from support.faults import FaultInjector, install
 from support.local_api import SMALL_PLANS, UNTHROTTLED, LocalApi, running_local_api
 from support.logs import LogOutput, capture_logs
+from support.pipeline import Pipeline, running_pipeline
+from support.receivers import Receiver, running_receiver
 from support.sam_local import (
     ContainerDynamoDB,
     SamLocalUnavailable,
@@ -54,18 +56,12 @@ from support.sam_local import (
 )
 from support.target import api_under_test, remote
 
-# Table names as the functions see them, from template.yaml (locally, tables are named by
-# their logical ids).
-os.environ.update(
-    {
-        name: value
-        for function in template_module.load().functions.values()
-        for name, value in function.environment.items()
-        if name.endswith("_TABLE_NAME")
-    }
-)
+# What the functions are told, from template.yaml (locally, tables and queues are named by
+# their logical ids): table, bus and queue names, the webhook retry schedule. Endpoints and
+# Powertools' settings stay as set above.
+use_example_environment(template_module.load())
 
-_LOCAL_APIS = ("local_api", "uncached_local_api", "throttled_local_api")
+_LOCAL_APIS = ("local_api", "uncached_local_api", "throttled_local_api", "events_api")
 _LOG_OFFSETS = pytest.StashKey[dict[str, int]]()
 _LOG_LINES_SHOWN = 200
 
@@ -99,9 +95,8 @@ def embedded_dynamodb() -> Iterator[Any]:
 def module_embedded_dynamodb() -> Iterator[str]:
     """The local run's DynamoDB server for a whole module, as a bare endpoint: for processes
     other than this one (a built function run by the runtime's Python). No tables."""
-    server = EmbeddedDynamoDB().start()
-    yield server.endpoint
-    server.stop()
+    with bare_server() as server:
+        yield server.endpoint
 
 
 @pytest.fixture
@@ -171,6 +166,30 @@ def reset_domain() -> Iterator[None]:
     forget_all()
 
 
+@pytest.fixture(scope="module")
+def pipeline() -> Iterator[Pipeline]:
+    """The events pipeline as `leads serve` runs it, once per module (starting it loads every
+    function): each test uses tenants of its own; ``publish`` and ``deliver`` drive it."""
+    with running_pipeline() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def _pipeline_queues_emptied(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the module's pipeline, its queues are emptied."""
+    yield
+    if "pipeline" in request.fixturenames:
+        pipeline_of_module: Pipeline = request.getfixturevalue("pipeline")
+        pipeline_of_module.purge()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 that answers 200."""
+    with running_receiver() as running:
+        yield running
+
+
 # --- faults and logs ------------------------------------------------------------------------
 
 
@@ -217,6 +236,27 @@ def uncached_local_api() -> Iterator[LocalApi]:
         pytest.skip("needs a second `leads serve` with AuthorizerCacheTtl=0: local only")
     with running_local_api("--parameter", "AuthorizerCacheTtl=0", *UNTHROTTLED) as api:
         yield api
+
+
+@pytest.fixture(scope="module")
+def events_api() -> Iterator[LocalApi]:
+    """A local run of its own for a module that waits for events and webhooks: the session's
+    runs carry every other test's changes (a thousand leads, the fuzzers' made-up endpoints),
+    which its pipeline works through first."""
+    with running_local_api() as api:
+        yield api
+
+
+@pytest.fixture
+def new_events_client(events_api: LocalApi) -> Callable[..., LeadsClient]:
+    """new_events_client(account=None, mode="test"): as new_client, on the module's events_api."""
+    return events_api.new_client
+
+
+@pytest.fixture
+def events_client(new_events_client: Callable[..., LeadsClient]) -> LeadsClient:
+    """A fresh tenant of its own on the module's events_api."""
+    return new_events_client()
 
 
 @pytest.fixture(scope="session")

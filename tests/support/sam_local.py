@@ -18,10 +18,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from leads_cli import template as template_module
 from leads_cli.local_dynamodb import EmbeddedDynamoDB, client
+from leads_cli.local_messaging import create_queues_and_buses
 from leads_cli.template import read_raw
 from support.events import EVENTS
 from support.local_api import run_leads
@@ -115,6 +118,10 @@ class ContainerDynamoDB:
         for table in dynamodb.list_tables()["TableNames"]:
             dynamodb.delete_table(TableName=table)
         run_leads("examples", "--endpoint-url", self.endpoint)
+        # The queues and the bus the events functions send to (the same server answers them).
+        create_queues_and_buses(
+            client(self.endpoint, "sqs"), client(self.endpoint, "events"), template_module.load()
+        )
 
 
 @contextlib.contextmanager
@@ -129,7 +136,13 @@ def container_dynamodb() -> Iterator[ContainerDynamoDB]:
 def env_vars_file(directory: Path, dynamodb: ContainerDynamoDB) -> Path:
     """events/env.json (sam local --env-vars), with the DynamoDB the containers reach."""
     variables = json.loads((EVENTS / "env.json").read_text())
-    variables["Parameters"]["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb.container_endpoint
+    parameters = variables["Parameters"]
+    # Every AWS endpoint and queue URL of the sample environment, at the server the
+    # containers reach (it answers DynamoDB, SQS and EventBridge alike).
+    for name, value in parameters.items():
+        if name.startswith("AWS_ENDPOINT_URL_") or name.endswith("_QUEUE_URL"):
+            path = urlsplit(value).path
+            parameters[name] = dynamodb.container_endpoint + path
     path = directory / "env.json"
     path.write_text(json.dumps(variables))
     return path

@@ -60,5 +60,21 @@ def assert_sample_answer(folder: str, response: dict[str, Any]) -> None:
             response["headers"]["Access-Control-Allow-Origin"]
             == (sample_event("cors_preflight")["headers"]["Origin"])
         )
+    elif folder in ("publish_events", "deliver_webhooks"):
+        # Every record taken: three events published; the delivery (to the disabled example
+        # endpoint) dropped.
+        assert response == {"batchItemFailures": []}
+    elif folder == "create_webhook_endpoint":
+        assert _status(response) == 201, response
+        assert _body(response)["secret"].startswith("whsec_")
+    elif folder in (
+        "list_events",
+        "get_event",
+        "list_webhook_endpoints",
+        "get_webhook_endpoint",
+        "update_webhook_endpoint",
+        "delete_webhook_endpoint",
+    ):
+        assert _status(response) == 200, response
     else:
         raise AssertionError(f"no expectation for {folder}: add one")

@@ -311,17 +311,7 @@ def test_every_table_has_an_alarm_over_every_operation_the_functions_call(table,
 
 
 def test_every_dead_letter_queue_has_a_depth_alarm():
-    # Queues that catch what failed (an SQS redrive target or an on-failure destination).
-    targets = set()
-    for name, resource in RESOURCES.items():
-        text = json.dumps(resource.get("Properties", {}))
-        for queue in cfn.resources_of("AWS::SQS::Queue"):
-            if queue != name and re.search(
-                rf'"(deadLetterTargetArn|Destination|TargetArn)":\s*\{{"Fn::GetAtt": \["{queue}"',
-                text,
-            ):
-                targets.add(queue)
-    for queue in targets:
+    for queue in dead_letter_queues():
         one(
             alarms_on(
                 "AWS/SQS",
@@ -332,14 +322,38 @@ def test_every_dead_letter_queue_has_a_depth_alarm():
         )
 
 
+def stream_consumers() -> set[str]:
+    """Functions reading a stream: through SAM's DynamoDB or Kinesis events, or an event
+    source mapping of their own."""
+    consumers = {
+        function
+        for function in FUNCTIONS
+        if any(
+            event["Type"] in ("DynamoDB", "Kinesis")
+            for event in FUNCTIONS[function]["Properties"].get("Events", {}).values()
+        )
+    }
+    for mapping in cfn.resources_of("AWS::Lambda::EventSourceMapping").values():
+        properties = mapping["Properties"]
+        if properties["EventSourceArn"].get("Fn::GetAtt", [None, None])[1] == "StreamArn":
+            consumers.add(str(properties["FunctionName"]["Ref"]).removesuffix(".Alias"))
+    return consumers
+
+
 def test_every_stream_consumer_has_an_iterator_age_alarm():
-    for function in FUNCTIONS:
-        events = FUNCTIONS[function]["Properties"].get("Events", {}).values()
-        if any(event["Type"] in ("DynamoDB", "Kinesis") for event in events):
-            one(
-                alarms_on("AWS/Lambda", "IteratorAge", **function_dimensions(function)),
-                f"{function} iterator age",
-            )
+    for function in stream_consumers():
+        one(
+            alarms_on("AWS/Lambda", "IteratorAge", **function_dimensions(function)),
+            f"{function} iterator age",
+        )
+
+
+def test_event_source_mappings_invoke_the_alias_so_new_versions_deploy_gradually():
+    mappings = cfn.resources_of("AWS::Lambda::EventSourceMapping")
+    for name, mapping in mappings.items():
+        target = mapping["Properties"]["FunctionName"]
+        assert list(target) == ["Ref"] and target["Ref"].endswith(".Alias"), name
+        assert target["Ref"].removesuffix(".Alias") in FUNCTIONS, name
 
 
 def test_every_alarm_notifies_the_optional_topic_when_it_fires_and_recovers():
@@ -406,6 +420,30 @@ def test_the_dashboard_plots_the_api_and_every_routes_latency():
     for _, _, method, path in AUTHORIZED_ROUTES:
         dims = frozenset(api | {("Method", method), ("Resource", path)})
         assert ("AWS/ApiGateway", "Latency", dims) in metrics, (method, path)
+
+
+def dead_letter_queues() -> set[str]:
+    """Queues that catch what failed (an SQS redrive target or an on-failure destination)."""
+    found = set()
+    for name, resource in RESOURCES.items():
+        text = json.dumps(resource.get("Properties", {}))
+        for queue in cfn.resources_of("AWS::SQS::Queue"):
+            if queue != name and re.search(
+                rf'"(deadLetterTargetArn|Destination|TargetArn)":\s*\{{"Fn::GetAtt": \["{queue}"',
+                text,
+            ):
+                found.add(queue)
+    return found
+
+
+def test_the_dashboard_plots_every_dead_letter_queues_depth_and_stream_iterator_age():
+    metrics, _ = dashboard_metrics()
+    for queue in dead_letter_queues():
+        dims = frozenset({("QueueName", f"{queue}.QueueName")})
+        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", dims) in metrics, queue
+    for function in stream_consumers():
+        dims = frozenset({("FunctionName", function), ("Resource", f"{function}:{ALIAS}")})
+        assert ("AWS/Lambda", "IteratorAge", dims) in metrics, function
 
 
 def test_the_dashboard_plots_every_tables_throttles_and_system_errors():
@@ -484,6 +522,18 @@ def test_the_architecture_parameter_sets_every_function_and_the_layers_build():
         assert layer["Properties"]["CompatibleArchitectures"] == [cfn.ref("Architecture")], name
         # sam build resolves it from --parameter-overrides: wheels for that architecture.
         assert layer["Metadata"]["BuildArchitecture"] == cfn.ref("Architecture"), name
+
+
+def test_queue_consumers_concurrency_is_bounded_by_a_parameter():
+    # A burst of queued work must not take the account's concurrency from the API.
+    for name, mapping in cfn.resources_of("AWS::Lambda::EventSourceMapping").items():
+        properties = mapping["Properties"]
+        if properties["EventSourceArn"]["Fn::GetAtt"][1] != "Arn":
+            continue  # a stream: one batch per shard at a time
+        bound = properties["ScalingConfig"]["MaximumConcurrency"]
+        parameter = PARAMETERS[bound["Ref"]]
+        assert parameter["MinValue"] >= 2 and parameter["MaxValue"] <= 1000, name
+        assert parameter["MinValue"] <= parameter["Default"] <= 100, name
 
 
 def test_the_authorizer_alone_reserves_concurrency_from_a_parameter():

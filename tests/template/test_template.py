@@ -76,8 +76,21 @@ def test_the_api_routes_are_exactly_the_references_plus_preflights():
         ("OPTIONS", "/api/crm/lead"),
         ("OPTIONS", "/api/crm/lead/{id}"),
         ("OPTIONS", "/api/crm/lead/batch"),
+        # Events and webhook endpoints (issue 9).
+        ("GET", "/api/crm/event"),
+        ("GET", "/api/crm/event/{id}"),
+        ("POST", "/api/crm/webhook_endpoint"),
+        ("GET", "/api/crm/webhook_endpoint"),
+        ("GET", "/api/crm/webhook_endpoint/{id}"),
+        ("PATCH", "/api/crm/webhook_endpoint/{id}"),
+        ("DELETE", "/api/crm/webhook_endpoint/{id}"),
+        ("OPTIONS", "/api/crm/event"),
+        ("OPTIONS", "/api/crm/event/{id}"),
+        ("OPTIONS", "/api/crm/webhook_endpoint"),
+        ("OPTIONS", "/api/crm/webhook_endpoint/{id}"),
     }
-    # Only Api events: anything else would be a way in that API Gateway does not guard.
+    # Only Api events: anything else would be a way in that API Gateway does not guard. (The
+    # stream and the queue reach their functions through event source mappings of their own.)
     for spec in FUNCTIONS.values():
         for event in spec["Properties"].get("Events", {}).values():
             assert event["Type"] == "Api"
@@ -206,6 +219,60 @@ EXPECTED_GRANTS: dict[str, set[tuple[str, str]]] = {
     "AuthorizerFunction": {("dynamodb:GetItem", KEYS)},
     "CorsPreflightFunction": set(),
 }
+EVENTS, ENDPOINTS = "EventsTable", "WebhookEndpointsTable"
+DELIVERIES, DEAD_LETTERS = "WebhookDeliveryQueue", "WebhookDeadLetterQueue"
+EXPECTED_GRANTS |= {
+    # The stream (what its event source mapping reads with), the events store, the endpoints,
+    # the bus, the delivery queue and the mapping's on-failure queue.
+    "EventsPublisherFunction": {
+        *(
+            (f"dynamodb:{action}", "LeadsTable/stream")
+            for action in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
+        ),
+        ("dynamodb:PutItem", EVENTS),
+        ("dynamodb:Query", ENDPOINTS),
+        ("events:PutEvents", "EventBus"),
+        ("sqs:SendMessage", DELIVERIES),
+        ("sqs:SendMessage", "EventsPublisherFailureQueue"),
+    },
+    # The queue (what its mapping polls with, and the retries' visibility), the dead letters,
+    # the endpoint's state.
+    "WebhookDeliveryFunction": {
+        ("sqs:ReceiveMessage", DELIVERIES),
+        ("sqs:DeleteMessage", DELIVERIES),
+        ("sqs:GetQueueAttributes", DELIVERIES),
+        ("sqs:ChangeMessageVisibility", DELIVERIES),
+        ("sqs:SendMessage", DEAD_LETTERS),
+        ("dynamodb:GetItem", ENDPOINTS),
+        ("dynamodb:UpdateItem", ENDPOINTS),
+    },
+    "ListEventsFunction": {
+        ("dynamodb:Query", f"{EVENTS}/index/by_time"),
+        ("dynamodb:Query", f"{EVENTS}/index/by_type"),
+        ("dynamodb:Query", f"{EVENTS}/index/by_lead"),
+        ("dynamodb:BatchGetItem", EVENTS),
+        ("dynamodb:GetItem", EVENTS),
+        ("dynamodb:GetItem", KEYS),
+    },
+    "GetEventFunction": {("dynamodb:GetItem", EVENTS), ("dynamodb:GetItem", KEYS)},
+    "CreateWebhookEndpointFunction": {
+        ("dynamodb:PutItem", ENDPOINTS),
+        ("dynamodb:UpdateItem", ENDPOINTS),
+        ("dynamodb:GetItem", KEYS),
+    },
+    "ListWebhookEndpointsFunction": {("dynamodb:Query", ENDPOINTS), ("dynamodb:GetItem", KEYS)},
+    "GetWebhookEndpointFunction": {("dynamodb:GetItem", ENDPOINTS), ("dynamodb:GetItem", KEYS)},
+    "UpdateWebhookEndpointFunction": {
+        ("dynamodb:GetItem", ENDPOINTS),
+        ("dynamodb:UpdateItem", ENDPOINTS),
+        ("dynamodb:GetItem", KEYS),
+    },
+    "DeleteWebhookEndpointFunction": {
+        ("dynamodb:DeleteItem", ENDPOINTS),
+        ("dynamodb:UpdateItem", ENDPOINTS),
+        ("dynamodb:GetItem", KEYS),
+    },
+}
 IDEMPOTENCY = "IdempotencyTable"
 if IDEMPOTENCY in RESOURCES:
     # Powertools' idempotency records for the creates' Idempotency-Key: claim, read, complete
@@ -218,16 +285,19 @@ if IDEMPOTENCY in RESOURCES:
 
 
 def _resource(resource: Any) -> str:
-    """A table's Arn (or a path under it) as 'Table[/suffix]'; anything else is refused."""
+    """A table's, queue's or bus's Arn (or a path under it) as 'Name[/suffix]', a table's
+    stream as 'Table/stream'; anything else is refused."""
     if isinstance(resource, dict) and list(resource) == ["Fn::GetAtt"]:
         name, attribute = resource["Fn::GetAtt"]
         if attribute == "Arn":
             return str(name)
+        if attribute == "StreamArn":
+            return f"{name}/stream"
     if isinstance(resource, dict) and list(resource) == ["Fn::Sub"]:
         found = re.fullmatch(r"\$\{(\w+)\.Arn\}(/[\w/.-]+)?", str(resource["Fn::Sub"]))
         if found:
             return found.group(1) + (found.group(2) or "")
-    raise AssertionError(f"resource {resource!r}: grant on a table's Arn or an index of it")
+    raise AssertionError(f"resource {resource!r}: grant on a resource's Arn or a part of it")
 
 
 def grants(properties: dict[str, Any]) -> set[tuple[str, str]]:
@@ -258,7 +328,7 @@ def test_each_function_is_granted_exactly_what_it_needs():
 def test_no_wildcard_action_and_no_scan_anywhere():
     for name, spec in FUNCTIONS.items():
         for action, resource in grants(spec["Properties"]):
-            assert re.fullmatch(r"dynamodb:[A-Z][A-Za-z]+", action), (name, action)
+            assert re.fullmatch(r"(dynamodb|sqs|events):[A-Z][A-Za-z]+", action), (name, action)
             assert action != "dynamodb:Scan", name
             assert "*" not in resource, (name, resource)
 
@@ -301,10 +371,12 @@ def test_every_function_and_the_layer_are_on_one_python_runtime():
 
 
 def test_tables_are_on_demand_and_the_data_tables_recoverable_and_kept():
-    assert {LEADS, KEYS} <= set(TABLES) <= {LEADS, KEYS, IDEMPOTENCY}
+    assert {LEADS, KEYS} <= set(TABLES) <= {LEADS, KEYS, IDEMPOTENCY, EVENTS, ENDPOINTS}
     for name, table in TABLES.items():
         assert table["Properties"]["BillingMode"] == "PAY_PER_REQUEST", name
-    for name in (LEADS, KEYS):
+    # Customers' webhook endpoints (and their secrets) are data like the leads; events are a
+    # 30-day feed derived from the stream (tests/template/test_template_events.py).
+    for name in (LEADS, KEYS, ENDPOINTS):
         table = TABLES[name]
         assert table["Properties"]["PointInTimeRecoverySpecification"] == {
             "PointInTimeRecoveryEnabled": True

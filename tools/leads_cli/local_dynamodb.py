@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
@@ -19,6 +20,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from leads_cli import moto_transactions
+from leads_cli.local_wakeup import Wakeups, is_write
 from leads_cli.template import Template, create_table_requests, time_to_live
 
 # DynamoDB remembers tokens for ten minutes; a bounded number does for a local run.
@@ -29,6 +31,15 @@ LOCAL_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the local run's AWS calls go: DynamoDB (and its streams), and SQS and EventBridge
+    (always the embedded server, which also serves DynamoDB unless another one is given)."""
+
+    dynamodb: str
+    services: str
 
 
 class _QuietRequestHandler(MotoRequestHandler):
@@ -50,6 +61,8 @@ class EmbeddedDynamoDB:
         # TransactWriteItems answers by ClientRequestToken: DynamoDB makes a retried
         # transaction (same token) succeed without applying it twice; moto does not.
         self._transactions: dict[str, tuple[str, list[Any], list[bytes]]] = {}
+        # The local run's event source mappings wait on these for the next write.
+        self.wakeups = Wakeups()
 
     @property
     def endpoint(self) -> str:
@@ -80,7 +93,9 @@ class EmbeddedDynamoDB:
                     if len(self._transactions) > _REMEMBERED_TRANSACTIONS:
                         # Dicts keep insertion order: forget the oldest.
                         del self._transactions[next(iter(self._transactions))]
-                return answer
+            if is_write(environ.get("HTTP_X_AMZ_TARGET", "")):
+                self.wakeups.notify()
+            return answer
 
         return application
 
@@ -151,10 +166,12 @@ def use_local_credentials() -> None:
         os.environ.setdefault(name, value)
 
 
-def client(endpoint: str) -> Any:
+def client(endpoint: str, service: str = "dynamodb") -> Any:
+    """A client of the embedded server (moto serves every AWS service on the one endpoint):
+    DynamoDB, or e.g. dynamodbstreams, sqs or events."""
     use_local_credentials()
     return botocore.session.get_session().create_client(
-        "dynamodb", endpoint_url=endpoint, region_name="us-east-1"
+        service, endpoint_url=endpoint, region_name="us-east-1"
     )
 
 

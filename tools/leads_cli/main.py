@@ -1,5 +1,6 @@
 """The `leads` command: `leads serve` (the local run), `leads keys ...` (API keys), `leads
-accounts ...` (usage plans) and `leads import FILE` (bulk import)."""
+accounts ...` (usage plans), `leads import FILE` (bulk import) and `leads listen` (a deployed or
+local stack's events, forwarded to a local URL)."""
 
 import argparse
 import os
@@ -13,6 +14,17 @@ from leads_cli import accounts_command, keys_command, lead_import, outputs_comma
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
+# The local run's own parameter defaults (--parameter overrides them): quiet function logs,
+# webhook retries scaled down so they can be watched (the first within 2 seconds, none more
+# than a minute apart, given up after 15 minutes), and test-mode endpoints on loopback (here
+# it is the developer's machine).
+LOCAL_PARAMETERS = {
+    "LogLevel": "WARNING",
+    "WebhookRetryFirstSeconds": "2",
+    "WebhookRetryMaxSeconds": "60",
+    "WebhookRetryWindowSeconds": "900",
+    "WebhookLoopback": "test-mode",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve.add_argument("--account", default=LOCAL_ACCOUNT, help="account of the printed test key")
     serve.set_defaults(run=_serve)
+
+    from leads_cli import listen
+
+    listen.register(commands)
 
     openapi = commands.add_parser("openapi", help="print the API's OpenAPI 3.1 document")
     openapi.add_argument(
@@ -73,11 +89,24 @@ def main(argv: list[str] | None = None) -> int:
     return failures.run(args.run, args)
 
 
+def local_parameters(overrides: dict[str, str], dynamodb: str, services: str) -> dict[str, str]:
+    """The template parameters of the local run: its own defaults, what --parameter says, and
+    the endpoints it runs."""
+    return {
+        **LOCAL_PARAMETERS,
+        **overrides,
+        "DynamoDbEndpointUrl": dynamodb,
+        "LocalServicesEndpointUrl": services,
+    }
+
+
 def _serve(args: argparse.Namespace) -> int:
     from leads_cli.gateway import Gateway
     from leads_cli.gateway_target import local
     from leads_cli.keys import create_key
-    from leads_cli.local_dynamodb import client, create_tables, use_local_credentials
+    from leads_cli.local_dynamodb import Endpoints, client, create_tables, use_local_credentials
+    from leads_cli.local_event_sources import start_event_sources
+    from leads_cli.local_messaging import create_queues_and_buses
     from leads_cli.local_server import LocalApiServer
 
     overrides = []
@@ -86,26 +115,25 @@ def _serve(args: argparse.Namespace) -> int:
         if not sep:
             raise SystemExit(f"--parameter wants NAME=VALUE, not {item!r}")
         overrides.append((name, value))
-    embedded = None
-    endpoint = args.dynamodb_endpoint
-    if not endpoint:
-        embedded = _start_embedded_dynamodb(args)
-        endpoint = embedded.endpoint
+    # moto's server: DynamoDB (unless another is given), its streams, SQS and EventBridge.
+    embedded = _start_embedded_dynamodb(args)
+    endpoints = Endpoints(args.dynamodb_endpoint or embedded.endpoint, embedded.endpoint)
     use_local_credentials()
-    # Function logs are quiet locally unless asked for: one line per request is the log.
-    parameters = {"LogLevel": "WARNING", **dict(overrides), "DynamoDbEndpointUrl": endpoint}
+    parameters = local_parameters(dict(overrides), endpoints.dynamodb, endpoints.services)
     template = template_module.load(args.template.resolve(), tuple(sorted(parameters.items())))
     # No X-Ray daemon and no CloudWatch here: tracing and metrics stay off locally.
     os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    create_tables(client(endpoint), template)
+    create_tables(client(endpoints.dynamodb), template)
+    create_queues_and_buses(
+        client(endpoints.services, "sqs"), client(endpoints.services, "events"), template
+    )
 
     gateway = Gateway(template)
     try:
         server = LocalApiServer(gateway, args.host, args.port)
     except OSError as error:
-        if embedded:
-            embedded.stop()
+        embedded.stop()
         raise _port_taken("--port", args.port, error) from None
     base_url = f"http://{args.host}:{server.server_port}"
     serving = threading.Thread(target=server.serve_forever, name="leads serve", daemon=True)
@@ -116,14 +144,23 @@ def _serve(args: argparse.Namespace) -> int:
     from leads_cli import docs_page, openapi
 
     gateway.local_pages = docs_page.pages(openapi.document(), base_url)
+    event_sources = start_event_sources(
+        template, gateway.functions, endpoints, gateway.log, embedded.wakeups
+    )
+    embedded_note = "" if args.dynamodb_endpoint else " (embedded, in memory)"
+    schedule = [
+        template.parameters[f"WebhookRetry{part}Seconds"] for part in ("First", "Max", "Window")
+    ]
     print(
         f"Leads API running at {base_url}  (stage '{template.stage}', Ctrl-C stops it)\n"
-        f"  DynamoDB:  {endpoint}{' (embedded, in memory)' if embedded else ''}\n"
+        f"  DynamoDB:  {endpoints.dynamodb}{embedded_note}\n"
         f"  Test key:  {key}  (account {args.account}, {key_id})\n"
         f'  Try:       curl {base_url}/api/crm/lead -H "Authorization: Bearer {key}"\n'
         f"  Docs:      {base_url}/docs  (OpenAPI: {base_url}/openapi.json)\n"
-        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url {endpoint} "
-        f"--gateway-url {base_url}",
+        f"  Events:    the stream, publisher, webhook queue and deliveries run here; retries "
+        f"after {schedule[0]} s, doubling to {schedule[1]} s, for {schedule[2]} s\n"
+        f"  More keys: {_leads_command()} keys create --account ACCOUNT --endpoint-url "
+        f"{endpoints.dynamodb} --gateway-url {base_url}",
         flush=True,
     )
     from leads_cli import local_run
@@ -138,8 +175,9 @@ def _serve(args: argparse.Namespace) -> int:
         local_run.forget(recorded)
         server.shutdown()
         server.server_close()
-        if embedded:
-            embedded.stop()
+        for source in event_sources:
+            source.stop()
+        embedded.stop()
     return 0
 
 
@@ -185,14 +223,30 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _examples(args: argparse.Namespace) -> int:
-    from leads_cli.examples import EXAMPLE_KEY_ID, EXAMPLE_LEAD_ID, seed_examples
+    from leads_cli.examples import (
+        EXAMPLE_ENDPOINT_ID,
+        EXAMPLE_EVENT_ID,
+        EXAMPLE_KEY_ID,
+        EXAMPLE_LEAD_ID,
+        seed_examples,
+        use_example_environment,
+    )
     from leads_cli.keys import use_tables
     from leads_cli.local_dynamodb import client, create_tables
+    from leads_cli.local_messaging import create_queues_and_buses
 
+    template = template_module.load()
+    use_example_environment(template)
     use_tables(endpoint_url=args.endpoint_url, stack=None, region=None)
-    create_tables(client(args.endpoint_url), template_module.load())
+    create_tables(client(args.endpoint_url), template)
+    create_queues_and_buses(
+        client(args.endpoint_url, "sqs"), client(args.endpoint_url, "events"), template
+    )
     seed_examples()
-    print(f"seeded {EXAMPLE_KEY_ID} and {EXAMPLE_LEAD_ID} at {args.endpoint_url}")
+    print(
+        f"seeded {EXAMPLE_KEY_ID}, {EXAMPLE_LEAD_ID}, {EXAMPLE_EVENT_ID} and "
+        f"{EXAMPLE_ENDPOINT_ID} at {args.endpoint_url}"
+    )
     return 0
 
 

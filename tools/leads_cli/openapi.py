@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
+from leads_cli import openapi_events
 from leads_cli import template as template_module
 from leads_cli.openapi_components import components, lead_links, list_parameters, servers
 from leads_cli.openapi_examples import (
@@ -182,6 +183,7 @@ def _schemas() -> dict[str, Any]:
             (LeadList, "serialization"),
             (DeletedLead, "serialization"),
             (ErrorResponse, "serialization"),
+            *openapi_events.MODELS,
         ],
         ref_template="#/components/schemas/{model}",
     )
@@ -214,7 +216,7 @@ def _schemas() -> dict[str, Any]:
         "LeadBatch": BATCH_BODY,
         "LeadBatchResult": BATCH_RESULT,
     }
-    for name, example in examples.items():
+    for name, example in {**examples, **openapi_events.EXAMPLES}.items():
         schemas[name]["examples"] = [example]
     error = components()["responses"]["Error404"]["content"]["application/json"]["examples"]
     schemas["ErrorResponse"]["examples"] = [error["resource_missing"]["value"]]
@@ -223,7 +225,7 @@ def _schemas() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    operations = _operations()
+    operations = {**_operations(), **openapi_events.operations(_responses)}
     routes = {
         f"{route.method} {route.path}"
         for route in template_module.load().routes
@@ -236,6 +238,9 @@ def document() -> dict[str, Any]:
     for key, operation in operations.items():
         method, path = key.split(" ", 1)
         paths.setdefault(path, {})[method.lower()] = {"tags": [TAG], **operation}
+    # Create an endpoint -> retrieve / update / delete it.
+    created = paths[openapi_events.ENDPOINTS]["post"]["responses"]["201"]
+    created["links"] = openapi_events.links()
     parts = components()
     parts["schemas"] = _schemas()
     return {
@@ -243,7 +248,8 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Leads API",
             "version": "1.0.0",
-            "description": "Create, read, list, update and delete CRM leads. Authenticate with "
+            "description": "Create, read, list, update and delete CRM leads, and follow every "
+            "change to them as events (a feed, and signed webhooks). Authenticate with "
             "'Authorization: Bearer sk_test_...' (or sk_live_...; the scheme in any case; a "
             "restricted rk_ key may only read); test and live data are separate. Each tenant "
             "has its own rate limit (429 with Retry-After beyond it). Every error has the shape "
@@ -251,7 +257,10 @@ def document() -> dict[str, Any]:
         },
         "servers": servers(),
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": TAG, "description": "CRM leads, each under its API key's tenant."}],
+        "tags": [
+            {"name": TAG, "description": "CRM leads, each under its API key's tenant."},
+            *openapi_events.TAGS,
+        ],
         "paths": paths,
         "components": parts,
     }

@@ -16,7 +16,8 @@ from leads_domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 ERROR_STATUSES = {
     "400": "Invalid request: bad JSON, a wrong type, an unknown or read-only field, a bad query "
-    "parameter or header.",
+    "parameter or header; a webhook URL the SSRF guard refuses (url_invalid), or a 17th "
+    "webhook endpoint (limit_reached).",
     "401": "Missing, malformed, unknown, expired or revoked API key: API Gateway answers each "
     "of these "
     "api_key_invalid (a TOKEN authorizer's gateway response cannot tell a missing header "
@@ -25,7 +26,7 @@ ERROR_STATUSES = {
     "403": "permission_error: the API key may not perform this request (access_denied: a "
     "restricted key, rk_..., is read-only and may only send GET requests), or API Gateway has "
     "no usage plan for it yet (api_key_not_provisioned).",
-    "404": "No such lead for this API key's tenant, or no such route.",
+    "404": "No such lead, event or webhook endpoint for this API key's tenant, or no such route.",
     "409": "A concurrent request won (retry), or a request with this Idempotency-Key is still "
     "in progress.",
     "412": "The lead has changed since the version named in If-Match.",
@@ -37,8 +38,8 @@ ERROR_STATUSES = {
     "431": "The request headers are too large (the request line and headers over 10 KB).",
     "500": "An unexpected error; nothing internal is shown. Quote the request_id.",
     "502": "The function failed to answer.",
-    "503": "DynamoDB was unavailable after retries, or the key could not be checked; retry "
-    "after Retry-After seconds.",
+    "503": "DynamoDB was unavailable after retries, the key could not be checked, or a webhook "
+    "URL's host could not be resolved just now; retry after Retry-After seconds.",
     "504": "The function took too long to answer.",
 }
 # Statuses whose answer says how long to wait before a retry.

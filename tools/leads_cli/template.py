@@ -1,6 +1,8 @@
 """template.yaml as data: the one source of truth for routes, functions, the authorizer,
-gateway responses, usage plans and tables, read by the local run and by the tests."""
+gateway responses, usage plans, tables, queues, buses and event source mappings, read by the
+local run and by the tests."""
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -11,6 +13,11 @@ import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_PATH = PROJECT_ROOT / "template.yaml"
+# What the local run resolves references to: moto's region and account.
+LOCAL_REGION = "us-east-1"
+LOCAL_ACCOUNT = "123456789012"
+# Where the local run's SQS and EventBridge calls go (a template parameter).
+LOCAL_SERVICES_PARAMETER = "LocalServicesEndpointUrl"
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -86,6 +93,22 @@ class Function:
     memory_mb: int
 
 
+@dataclass(frozen=True)
+class EventSourceMapping:
+    """An AWS::Lambda::EventSourceMapping: which function reads which stream or queue, how."""
+
+    logical_id: str
+    function: str  # logical id
+    source: str  # logical id of the table (its stream) or the queue
+    kind: str  # "stream" or "queue"
+    batch_size: int
+    filters: tuple[dict[str, Any], ...]  # FilterCriteria patterns, parsed
+    report_item_failures: bool
+    bisect_on_error: bool
+    maximum_retry_attempts: int  # -1: until the record expires
+    on_failure: str | None  # logical id of the on-failure destination queue
+
+
 @dataclass
 class Template:
     raw: dict[str, Any]
@@ -96,6 +119,9 @@ class Template:
     authorizers: dict[str, Authorizer] = field(default_factory=dict)
     gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    queues: dict[str, dict[str, Any]] = field(default_factory=dict)
+    buses: dict[str, str] = field(default_factory=dict)  # logical id -> bus name
+    event_source_mappings: list[EventSourceMapping] = field(default_factory=list)
     # Where a method that requires an API key gets it: HEADER (X-API-Key) or AUTHORIZER.
     api_key_source: str = "HEADER"
     # The stage's own throttle, per method, for every caller together (MethodSettings).
@@ -110,19 +136,36 @@ class Template:
         if not isinstance(value, dict):
             return value
         if "Ref" in value:
-            name = value["Ref"]
-            if name in self.parameters:
-                return self.parameters[name]
-            if name.endswith(".Stage"):  # SAM's reference to an Api's stage
-                return self.stage
-            return {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}.get(name, name)
+            return self._reference(value["Ref"])
         if "Fn::GetAtt" in value:
             resource, attribute = value["Fn::GetAtt"]
-            return f"arn:aws:local:us-east-1:123456789012:{resource}/{attribute}"
+            return f"arn:aws:local:{LOCAL_REGION}:{LOCAL_ACCOUNT}:{resource}/{attribute}"
         if "Fn::Sub" in value:
             text = value["Fn::Sub"]
             return re.sub(r"\$\{([^}]+)\}", lambda m: str(self.resolve({"Ref": m.group(1)})), text)
         return {key: self.resolve(item) for key, item in value.items()}
+
+    def _reference(self, name: str) -> Any:
+        """!Ref: a parameter's value; a queue's URL and a bus's name as the local run makes
+        them; any other resource's name, which locally is its logical id."""
+        if name in self.parameters:
+            return self.parameters[name]
+        if name.endswith(".Stage"):  # SAM's reference to an Api's stage
+            return self.stage
+        pseudo = {"AWS::Region": LOCAL_REGION, "AWS::AccountId": LOCAL_ACCOUNT}
+        if name in pseudo:
+            return pseudo[name]
+        resource = self.raw.get("Resources", {}).get(name, {})
+        if resource.get("Type") == "AWS::SQS::Queue":
+            return self.queue_url(name)
+        if resource.get("Type") == "AWS::Events::EventBus":
+            return self.resolve(resource["Properties"]["Name"])
+        return name
+
+    def queue_url(self, logical_id: str) -> str:
+        """The local URL of the template's queue (named by its logical id)."""
+        endpoint = self.parameters.get(LOCAL_SERVICES_PARAMETER) or "http://localhost"
+        return f"{endpoint}/{LOCAL_ACCOUNT}/{logical_id}"
 
 
 def read_raw(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
@@ -159,6 +202,12 @@ def load(path: Path = TEMPLATE_PATH, overrides: tuple[tuple[str, str], ...] = ()
             template.gateway_responses[properties["ResponseType"]] = template.resolve(properties)
         elif kind == "AWS::DynamoDB::Table":
             template.tables[logical_id] = template.resolve(properties)
+        elif kind == "AWS::SQS::Queue":
+            template.queues[logical_id] = properties
+        elif kind == "AWS::Events::EventBus":
+            template.buses[logical_id] = template.resolve(properties["Name"])
+        elif kind == "AWS::Lambda::EventSourceMapping":
+            template.event_source_mappings.append(_event_source_mapping(logical_id, properties))
     default_authorizer = _default_authorizer(resources)
     for route in list(template.routes):
         if route.authorizer == "__default__":
@@ -203,6 +252,27 @@ def _default_authorizer(resources: dict[str, Any]) -> str | None:
         if resource["Type"] == "AWS::Serverless::Api":
             return resource.get("Properties", {}).get("Auth", {}).get("DefaultAuthorizer")
     return None
+
+
+def _event_source_mapping(logical_id: str, properties: dict[str, Any]) -> EventSourceMapping:
+    source, attribute = properties["EventSourceArn"]["Fn::GetAtt"]
+    on_failure = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+    return EventSourceMapping(
+        logical_id=logical_id,
+        function=_function_of(properties["FunctionName"]),
+        source=source,
+        kind="stream" if attribute == "StreamArn" else "queue",
+        batch_size=int(properties.get("BatchSize", 100 if attribute == "StreamArn" else 10)),
+        filters=tuple(
+            json.loads(item["Pattern"])
+            for item in properties.get("FilterCriteria", {}).get("Filters", [])
+        ),
+        report_item_failures="ReportBatchItemFailures"
+        in properties.get("FunctionResponseTypes", []),
+        bisect_on_error=bool(properties.get("BisectBatchOnFunctionError", False)),
+        maximum_retry_attempts=int(properties.get("MaximumRetryAttempts", -1)),
+        on_failure=on_failure["Fn::GetAtt"][0] if on_failure else None,
+    )
 
 
 def _read_authorizers(template: Template, auth: dict[str, Any]) -> None:
@@ -272,6 +342,11 @@ def create_table_requests(template: Template) -> list[dict[str, Any]]:
             "KeySchema": properties["KeySchema"],
             "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
         }
+        if properties.get("StreamSpecification"):
+            request["StreamSpecification"] = {
+                "StreamEnabled": True,
+                **properties["StreamSpecification"],
+            }
         if properties.get("GlobalSecondaryIndexes"):
             request["GlobalSecondaryIndexes"] = [
                 {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}

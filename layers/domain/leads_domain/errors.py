@@ -105,6 +105,24 @@ def lead_busy() -> Conflict:
     return Conflict("The lead is being changed by other requests. Please retry.")
 
 
+def event_not_found() -> NotFound:
+    """An event id the caller's tenant does not have (or one older than 30 days)."""
+    return NotFound("No such event.", param="id")
+
+
+def webhook_endpoint_not_found() -> NotFound:
+    return NotFound("No such webhook endpoint.", param="id")
+
+
+def limit_reached(maximum: int) -> InvalidRequest:
+    """The tenant has as many webhook endpoints as it may; one must go before another comes."""
+    return InvalidRequest(
+        f"This account has {maximum} webhook endpoints in this mode, the most it may have. "
+        "Delete one first.",
+        code="limit_reached",
+    )
+
+
 def scope_forbids(description: str) -> Forbidden:
     """The answer to a request outside the key's scope, saying what the key may do."""
     return Forbidden(f"This API key {description}.")

@@ -40,3 +40,25 @@ def new_lead_id() -> str:
 
 def is_lead_id(text: str) -> bool:
     return bool(LEAD_ID.fullmatch(text))
+
+
+def new_webhook_endpoint_id() -> str:
+    return "we_" + random_base62(ID_LENGTH)
+
+
+def new_webhook_secret() -> str:
+    # 32 base62 characters: 190 bits, as many as Stripe's whsec_ secrets carry.
+    return "whsec_" + random_base62(32)
+
+
+# Ids of events and webhook endpoints: anything else is answered 404 without a read.
+EVENT_ID = re.compile(r"evt_[0-9A-Za-z]{1,64}")
+WEBHOOK_ENDPOINT_ID = re.compile(r"we_[0-9A-Za-z]{1,64}")
+
+
+def is_event_id(text: str) -> bool:
+    return bool(EVENT_ID.fullmatch(text))
+
+
+def is_webhook_endpoint_id(text: str) -> bool:
+    return bool(WEBHOOK_ENDPOINT_ID.fullmatch(text))

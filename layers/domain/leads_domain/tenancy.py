@@ -23,3 +23,9 @@ class Tenant:
 
 def valid_account(account: str) -> bool:
     return bool(ACCOUNT_PATTERN.match(account))
+
+
+def tenant_of_partition(partition: str) -> Tenant:
+    """The tenant whose partition key this is (the inverse of ``Tenant.partition``)."""
+    account, _, mode = partition.rpartition("#")
+    return Tenant(account, mode)

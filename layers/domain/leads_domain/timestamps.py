@@ -10,6 +10,11 @@ def now() -> str:
     return datetime.now(UTC).strftime(FORMAT)
 
 
+def at(seconds: float) -> str:
+    """Unix seconds as a timestamp."""
+    return datetime.fromtimestamp(seconds, UTC).strftime(FORMAT)
+
+
 def after(seconds: float) -> str:
     """The timestamp ``seconds`` from now."""
     return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime(FORMAT)

@@ -11,6 +11,8 @@ def to_attribute(value: Any) -> dict[str, Any]:
         return {"S": value}
     if isinstance(value, int | float | Decimal):
         return {"N": _number(value)}
+    if isinstance(value, list | tuple):
+        return {"L": [to_attribute(element) for element in value]}
     raise TypeError(f"cannot store {type(value).__name__}")
 
 
@@ -30,6 +32,8 @@ def from_attribute(attribute: dict[str, Any]) -> Any:
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "NULL":
         return None
+    if kind == "L":
+        return [from_attribute(element) for element in value]
     raise TypeError(f"unexpected attribute type {kind}")
 
 

@@ -24,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from leads_domain.data.leads_table import counted, get, stored_item
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
 from leads_domain.errors import ServiceUnavailable
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
@@ -36,13 +37,15 @@ TRANSACTION_BYTES = 3_500_000
 _Entry = tuple[int, dict[str, Any], dict[str, Any]]
 
 
-def insert_many(tenant: Tenant, leads: list[dict[str, Any]]) -> list[str | None]:
+def insert_many(
+    tenant: Tenant, leads: list[dict[str, Any]], origin: RequestOrigin = NO_ORIGIN
+) -> list[str | None]:
     """Store the new leads (each with its id and timestamps) and count them. Answers, for each
     lead in order, the ``created_at`` it is stored with (its own, or that of the lead already
     stored under its id), or None if DynamoDB failed before it was stored: the transactions
     that committed stay committed and counted, and the ones after a failure are not tried."""
     stored: list[str | None] = [None] * len(leads)
-    entries = [(position, lead, _put(tenant, lead)) for position, lead in enumerate(leads)]
+    entries = [(position, lead, _put(tenant, lead, origin)) for position, lead in enumerate(leads)]
     for chunk in _chunks(entries):
         try:
             for position, created_at in _insert_chunk(tenant, chunk).items():
@@ -52,11 +55,11 @@ def insert_many(tenant: Tenant, leads: list[dict[str, Any]]) -> list[str | None]
     return stored
 
 
-def _put(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
+def _put(tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin) -> dict[str, Any]:
     return {
         "Put": {
             "TableName": get_settings().leads_table,
-            "Item": stored_item(tenant, lead),
+            "Item": stored_item(tenant, lead, origin),
             "ConditionExpression": "attribute_not_exists(sk)",
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }

@@ -1,4 +1,5 @@
-"""The AWS clients: one per container, created on first use, with bounded retries."""
+"""The AWS clients (DynamoDB; SQS and EventBridge for events and webhooks): one of each per
+container, from one botocore session, created on first use, with bounded retries."""
 
 from typing import Any
 
@@ -32,3 +33,15 @@ def dynamodb() -> Any:
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+@once_per_container
+def sqs() -> Any:
+    # The endpoint comes from AWS_ENDPOINT_URL_SQS when set (the local run).
+    return session().create_client("sqs", config=CLIENT_CONFIG)
+
+
+@once_per_container
+def eventbridge() -> Any:
+    # The endpoint comes from AWS_ENDPOINT_URL_EVENTBRIDGE when set (the local run).
+    return session().create_client("events", config=CLIENT_CONFIG)

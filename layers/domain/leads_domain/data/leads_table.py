@@ -41,16 +41,16 @@ write nothing to the index, and the page's own items are then read with one Batc
 Count shards have no ``created_key``, so they never appear in the index.
 """
 
-import time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from leads_domain.data import counters
+from leads_domain.data import batch_reads, counters
 from leads_domain.data.attributes import from_item, to_attribute, to_item
 from leads_domain.data.clients import dynamodb, error_code
 from leads_domain.data.transactions import cancellation_item, condition_failed_at, transact
 from leads_domain.errors import Conflict, ServiceUnavailable, lead_not_found
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.settings import get_settings
 from leads_domain.tenancy import Tenant
 
@@ -58,9 +58,11 @@ CREATED_INDEX = "by_created_at"
 FIRST_VERSION = 1
 LEAD_PREFIX = "LEAD#"
 _KEY_ATTRIBUTES = ("tenant", "sk", "created_key")
-# BatchGetItem may leave keys unprocessed under load; retry those a few times, then give up.
-_BATCH_ATTEMPTS = 4
-_BATCH_MAX_KEYS = 100
+# The request that made the item's latest change (never part of the Lead): what the DynamoDB
+# stream hands the events publisher as the event's request.id and request.idempotency_key.
+REQUEST_ID = "request_id"
+IDEMPOTENCY_KEY = "idempotency_key"
+_BATCH_MAX_KEYS = batch_reads.MAX_KEYS
 
 
 def lead_key(tenant: Tenant, lead_id: str) -> dict[str, Any]:
@@ -74,10 +76,14 @@ def counted(tenant: Tenant, delta: int) -> dict[str, Any]:
     return counters.change(tenant, delta, counters.random_shard())
 
 
-def stored_item(tenant: Tenant, lead: dict[str, Any]) -> dict[str, Any]:
-    """The item a new lead is stored as: its fields, its keys, its index key, version 1."""
+def stored_item(
+    tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin = NO_ORIGIN
+) -> dict[str, Any]:
+    """The item a new lead is stored as: its fields, its keys, its index key, version 1, and
+    the request that creates it."""
     item = to_item(lead)
     del item["id"]
+    item.update(to_item({REQUEST_ID: origin.request_id, IDEMPOTENCY_KEY: origin.idempotency_key}))
     item.update(lead_key(tenant, lead["id"]))
     item["created_key"] = {"S": f"{lead['created_at']}#{lead['id']}"}
     item["version"] = {"N": str(FIRST_VERSION)}
@@ -92,12 +98,13 @@ def to_lead(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": lead_id, **values}
 
 
-def insert(tenant: Tenant, lead: dict[str, Any]) -> None:
-    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields."""
+def insert(tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin = NO_ORIGIN) -> None:
+    """Store a new lead and count it, atomically. ``lead`` holds id, timestamps and fields;
+    ``origin`` the request that creates it."""
     put = {
         "Put": {
             "TableName": get_settings().leads_table,
-            "Item": stored_item(tenant, lead),
+            "Item": stored_item(tenant, lead, origin),
             "ConditionExpression": "attribute_not_exists(sk)",
         }
     }
@@ -132,10 +139,17 @@ def update(
     remove: list[str],
     expected_versions: tuple[int, ...] = (),
     expected_values: dict[str, Any] | None = None,
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> dict[str, Any]:
     """Apply the change if the lead exists under this tenant (and, if given, is still at one
     of ``expected_versions`` and still holds ``expected_values``: attribute -> value, None for
-    absent); answer the lead as stored afterwards. Conflict if it is not."""
+    absent); answer the lead as stored afterwards. Conflict if it is not. The item then names
+    ``origin`` as the request of its latest change, and no other."""
+    set_values = {**set_values, REQUEST_ID: origin.request_id}
+    remove = [*remove, IDEMPOTENCY_KEY]  # updates take no Idempotency-Key
+    if origin.request_id is None:
+        del set_values[REQUEST_ID]
+        remove.append(REQUEST_ID)
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": {"N": "1"}}
     assignments = []
@@ -328,18 +342,5 @@ def batch_get(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _batch_get_chunk(keys: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    table = get_settings().leads_table
-    found: dict[str, dict[str, Any]] = {}
-    pending = keys
-    for attempt in range(_BATCH_ATTEMPTS):
-        if not pending:
-            return found
-        if attempt:
-            time.sleep(0.05 * 2**attempt)
-        response = dynamodb().batch_get_item(RequestItems={table: {"Keys": pending}})
-        for item in response.get("Responses", {}).get(table, []):
-            found[item["sk"]["S"]] = item
-        pending = response.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-    if pending:
-        raise ServiceUnavailable()
-    return found
+    items = batch_reads.batch_get(get_settings().leads_table, keys)
+    return {item["sk"]["S"]: item for item in items}

@@ -62,6 +62,12 @@ class Request:
                 )
         return dict(self.event.get("queryStringParameters") or {})
 
+    def query_lists(self) -> dict[str, list[str]]:
+        """Every query parameter with all its values, for the few that may repeat."""
+        multi = self.event.get("multiValueQueryStringParameters") or {}
+        single = self.event.get("queryStringParameters") or {}
+        return {name: list(multi.get(name) or [value]) for name, value in single.items()}
+
     def json_body(self) -> Any:
         """The JSON body; an absent body is an empty object (no field is required). A body
         must say it is JSON: anything else is refused rather than guessed at."""

@@ -23,6 +23,7 @@ from leads_domain.data import batch_inserts
 from leads_domain.errors import DomainError, InvalidRequest, ServiceUnavailable
 from leads_domain.logic import idempotency
 from leads_domain.logic.rules import new_lead, present
+from leads_domain.request_origin import RequestOrigin
 from leads_domain.tenancy import Tenant
 from leads_domain.timestamps import consecutive
 
@@ -63,14 +64,17 @@ def create_leads(
     items: list[dict[str, Any]],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
+    request_id: str | None = None,
 ) -> BatchResult:
-    """Create the leads of a batch whose envelope is valid (``batch_models.batch_items``)."""
+    """Create the leads of a batch whose envelope is valid (``batch_models.batch_items``).
+    ``request_id`` is the API request's id, which each lead.created event names."""
     if idempotency_key is None:
-        made = _create(tenant, items, lambda position: ids.new_lead_id())
+        origin = RequestOrigin(request_id)
+        made = _create(tenant, items, lambda position: ids.new_lead_id(), origin)
         if made.nothing_stored:
             raise ServiceUnavailable()
         return BatchResult(made.entries(items), replayed=False)
-    request = idempotency.request_of(tenant, idempotency_key, items)
+    request = idempotency.request_of(tenant, idempotency_key, items, request_id)
     record = idempotency.run_once(BATCH_OPERATION, request, _create_once, lambda_context)
     return BatchResult(_rebuilt(items, record["leads"]), idempotency.replayed(record))
 
@@ -83,6 +87,7 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
         idempotency.tenant_of(request),
         request["fields"],
         lambda position: ids.derived_id("lead_", f"{seed}#{position}"),
+        RequestOrigin(idempotency.request_id_of(request), request["key"]),
     )
     if made.unstored:
         raise ServiceUnavailable()
@@ -120,7 +125,12 @@ class _Made(NamedTuple):
         ]
 
 
-def _create(tenant: Tenant, items: list[dict[str, Any]], lead_id: Callable[[int], str]) -> _Made:
+def _create(
+    tenant: Tenant,
+    items: list[dict[str, Any]],
+    lead_id: Callable[[int], str],
+    origin: RequestOrigin,
+) -> _Made:
     """Validate each lead, then store the valid ones under ``lead_id(position)``."""
     outcomes: list[Created | Failure | None] = []
     valid: dict[int, dict[str, Any]] = {}
@@ -134,7 +144,7 @@ def _create(tenant: Tenant, items: list[dict[str, Any]], lead_id: Callable[[int]
     leads = [
         new_lead(lead_id(position), fields, next(stamps)) for position, fields in valid.items()
     ]
-    stored = batch_inserts.insert_many(tenant, leads) if leads else []
+    stored = batch_inserts.insert_many(tenant, leads, origin) if leads else []
     for position, lead, created_at in zip(valid, leads, stored, strict=True):
         if created_at is not None:
             outcomes[position] = Created(lead["id"], created_at)

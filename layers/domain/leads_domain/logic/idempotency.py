@@ -21,20 +21,36 @@ REPLAYED = "replayed"
 Work = Callable[..., dict[str, Any]]
 
 
-def request_of(tenant: Tenant, key: str, payload: Any) -> dict[str, Any]:
+# What identifies one idempotent request; anything else in it (the API request id, which
+# differs on every retry) is carried along, never compared or hashed.
+_IDENTITY = ("tenant", "key", "fields")
+
+
+def request_of(
+    tenant: Tenant, key: str, payload: Any, request_id: str | None = None
+) -> dict[str, Any]:
     """What identifies one idempotent request: its tenant and key; ``payload`` is what must
-    be the same on every retry."""
-    return {"tenant": [tenant.account, tenant.mode], "key": key, "fields": payload}
+    be the same on every retry. ``request_id`` rides along for the attempt that does the work."""
+    return {
+        "tenant": [tenant.account, tenant.mode],
+        "key": key,
+        "fields": payload,
+        "request_id": request_id,
+    }
 
 
 def tenant_of(request: dict[str, Any]) -> Tenant:
     return Tenant(*request["tenant"])
 
 
+def request_id_of(request: dict[str, Any]) -> str | None:
+    return request.get("request_id")
+
+
 def seed_of(request: dict[str, Any]) -> str:
     """A text that only this request (tenant, key and payload) has: for ids that every attempt
     must share, so that an attempt that finds its work done cannot do it a second time."""
-    identity = {name: request[name] for name in ("tenant", "key", "fields")}
+    identity = {name: request[name] for name in _IDENTITY}
     return json.dumps(identity, sort_keys=True, separators=(",", ":"))
 
 

@@ -28,6 +28,7 @@ from leads_domain.logic.rules import (
     with_derived_name,
 )
 from leads_domain.paging import PageRequest
+from leads_domain.request_origin import NO_ORIGIN, RequestOrigin
 from leads_domain.tenancy import Tenant
 
 # How often an update that re-derives lead_name retries after a concurrent change to the
@@ -41,13 +42,16 @@ def create_lead(
     sent: dict[str, Any],
     idempotency_key: str | None = None,
     lambda_context: Any = None,
+    request_id: str | None = None,
 ) -> VersionedLead:
     """Create a lead from validated fields (invalid requests are answered before this, never
     remembered). With an Idempotency-Key, a retry of the same request answers the first
-    answer and creates nothing; the same key with another body is an IdempotencyError."""
+    answer and creates nothing; the same key with another body is an IdempotencyError.
+    ``request_id`` is the API request's id, which the lead.created event names."""
     if idempotency_key is None:
-        return _insert(tenant, new_lead(ids.new_lead_id(), sent))
-    request = idempotency.request_of(tenant, idempotency_key, sent)
+        origin = RequestOrigin(request_id)
+        return _insert(tenant, new_lead(ids.new_lead_id(), sent), origin)
+    request = idempotency.request_of(tenant, idempotency_key, sent, request_id)
     answer = idempotency.run_once(CREATE_OPERATION, request, _create_once, lambda_context)
     return VersionedLead(answer["lead"], _answered_version(answer))
 
@@ -56,7 +60,9 @@ def _create_once(request: dict[str, Any]) -> dict[str, Any]:
     # Every attempt of one idempotent create makes the same lead id: an attempt that finds
     # its lead already stored answers that lead instead of making a second one.
     lead_id = ids.derived_id("lead_", idempotency.seed_of(request))
-    result = _insert(idempotency.tenant_of(request), new_lead(lead_id, request["fields"]), True)
+    origin = RequestOrigin(idempotency.request_id_of(request), request["key"])
+    lead = new_lead(lead_id, request["fields"])
+    result = _insert(idempotency.tenant_of(request), lead, origin, retried=True)
     return {"lead": result.lead, "version": result.version}
 
 
@@ -67,9 +73,11 @@ def _answered_version(answer: dict[str, Any]) -> int:
     return int(answer["etag"].strip('"').lstrip("v"))
 
 
-def _insert(tenant: Tenant, lead: dict[str, Any], retried: bool = False) -> VersionedLead:
+def _insert(
+    tenant: Tenant, lead: dict[str, Any], origin: RequestOrigin, retried: bool = False
+) -> VersionedLead:
     try:
-        leads_table.insert(tenant, lead)
+        leads_table.insert(tenant, lead, origin)
     except Conflict:
         # An earlier attempt of this idempotent create stored the lead, then failed to record
         # its answer: that lead is the answer.
@@ -108,18 +116,21 @@ def update_lead(
     lead_id: str,
     sent: dict[str, Any],
     expected: tuple[int, ...] | None = None,
+    request_id: str | None = None,
 ) -> VersionedLead:
     """Set only the validated fields sent; null clears a field, or restores its default. With
-    ``expected`` versions (If-Match), only if the lead is still at one of them."""
+    ``expected`` versions (If-Match), only if the lead is still at one of them. ``request_id``
+    is the API request's id, which the lead.updated event names."""
     if not ids.is_lead_id(lead_id):
         raise lead_not_found()
     wanted = changes(sent)
+    origin = RequestOrigin(request_id)
     # An If-Match that names no version can only fail, but a missing lead is still a 404:
     # the read decides which.
     if not sent or _may_need_derived_name(sent) or expected == ():
-        return _read_then_update(tenant, lead_id, wanted, expected)
+        return _read_then_update(tenant, lead_id, wanted, expected, origin)
     try:
-        return versioned(_apply(tenant, lead_id, wanted, expected or ()))
+        return versioned(_apply(tenant, lead_id, wanted, expected or (), origin))
     except Conflict:
         raise lead_changed() from None
 
@@ -129,6 +140,7 @@ def _read_then_update(
     lead_id: str,
     wanted: dict[str, Any],
     expected: tuple[int, ...] | None,
+    origin: RequestOrigin = NO_ORIGIN,
 ) -> VersionedLead:
     """For changes that depend on what is stored (a lead_name to derive, or none at all):
     read, decide, and write only while the lead still holds the name fields the decision
@@ -144,7 +156,9 @@ def _read_then_update(
             return versioned(current)
         change = with_derived_name(current, wanted)
         try:
-            return versioned(_apply(tenant, lead_id, change, expected or (), name_basis(current)))
+            return versioned(
+                _apply(tenant, lead_id, change, expected or (), origin, name_basis(current))
+            )
         except Conflict:
             if expected is not None:
                 raise lead_changed() from None
@@ -162,12 +176,13 @@ def _apply(
     lead_id: str,
     change: dict[str, Any],
     expected: tuple[int, ...],
+    origin: RequestOrigin,
     basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     set_values = {name: value for name, value in change.items() if value is not None}
     set_values["updated_at"] = now()
     remove = [name for name, value in change.items() if value is None]
-    return leads_table.update(tenant, lead_id, set_values, remove, expected, basis)
+    return leads_table.update(tenant, lead_id, set_values, remove, expected, basis, origin=origin)
 
 
 def delete_lead(

@@ -1,0 +1,26 @@
+"""POST /api/crm/webhook_endpoint: a new endpoint, answered with 201 and its secret (shown
+only here)."""
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from leads_domain.event_settings import get_event_settings
+from leads_domain.http.answers import Answer
+from leads_domain.http.operation import api_operation
+from leads_domain.http.request import Request
+from leads_domain.logic import webhook_endpoints
+from leads_domain.observability import logger, metrics, tracer
+from leads_domain.tenancy import Tenant
+from leads_domain.webhook_models import parse_create
+
+get_event_settings()
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+@api_operation
+def lambda_handler(request: Request, tenant: Tenant) -> Answer:
+    endpoint = webhook_endpoints.create(tenant, parse_create(request.json_body()))
+    metrics.add_metric(name="WebhookEndpointCreated", unit=MetricUnit.Count, value=1)
+    return Answer(201, endpoint)

@@ -196,6 +196,7 @@ def trace_sink() -> Iterator[int]:
 
 
 RESEEDED = (
+    "create_webhook_endpoint",
     "get_lead",
     "update_lead",
     "delete_lead",

@@ -14,7 +14,7 @@ from leads_cli import examples
 from leads_cli.local_dynamodb import LOCAL_CREDENTIALS, EmbeddedDynamoDB, client, create_tables
 from leads_cli.local_messaging import create_queues_and_buses
 from leads_domain.container import forget_all
-from leads_domain.data import clients
+from leads_domain.data import clients, webhook_endpoints_table
 from leads_domain.logic import leads
 from leads_domain.tenancy import Tenant
 
@@ -58,9 +58,13 @@ seed_example_key = examples.seed_example_key
 
 
 def ensure_examples() -> None:
-    """The example lead, event and webhook endpoint (again, after a sample deleted one)."""
+    """The example lead, event and webhook endpoint (again, after a sample deleted one), and no
+    other endpoint: each start of create_webhook_endpoint adds one, and a tenant may have 16."""
     examples.seed_example_lead()
     examples.seed_example_event()
+    for endpoint in webhook_endpoints_table.all_of(examples.EXAMPLE_TENANT):
+        if endpoint["id"] != examples.EXAMPLE_ENDPOINT_ID:
+            webhook_endpoints_table.delete(examples.EXAMPLE_TENANT, endpoint["id"])
     examples.seed_example_endpoint()
 
 

@@ -43,6 +43,9 @@ class Target:
     name: str
     met: bool
     measured: str
+    # What else the run measured that bears on the verdict (e.g. the CPU-time ratio beside a
+    # wall-time one); said in the summary when the target is missed.
+    detail: str = ""
 
     @property
     def verdict(self) -> str:
@@ -72,15 +75,34 @@ def targets_table(sections: list[Section]) -> Table:
     return table
 
 
-def document(
-    title: str, machine: dict[str, str], sections: list[Section], history: str | None
-) -> str:
+def verdict(sections: list[Section]) -> str:
+    """The run's verdict in words, made from its targets only (never from text kept by hand,
+    which would keep the numbers of an older run)."""
+    targets = [target for section in sections for target in section.targets]
+    if not targets:
+        return "This run judged no target (only a full run of every section judges them all)."
+    missed = [target for target in targets if not target.met]
+    if not missed:
+        return f"Every target met in this run ({len(targets)} of {len(targets)})."
+    lines = [f"{len(missed)} of {len(targets)} targets NOT MET in this run:", ""]
+    for target in missed:
+        detail = f"; {target.detail}" if target.detail else ""
+        lines.append(f"- {target.name}: measured {target.measured}{detail}")
+    return "\n".join(lines)
+
+
+def document(title: str, machine: dict[str, str], sections: list[Section]) -> str:
+    """RESULTS.md: every word of it made from this run's measurements. What changed between
+    runs is in HISTORY.md, kept by hand, and only linked from here."""
     parts = [f"# {title}"]
     parts.append("\n".join(f"- **{name}**: {value}" for name, value in machine.items()))
-    parts.append("## Summary\n\n" + targets_table(sections).markdown())
+    parts.append("## Summary\n\n" + verdict(sections))
+    parts.append(targets_table(sections).markdown())
     parts += [section.markdown() for section in sections]
-    if history:
-        parts.append(history.strip())
+    parts.append(
+        "What changed between runs, and by how much: [HISTORY.md](HISTORY.md) (kept by hand, "
+        "with the numbers of the runs it names)."
+    )
     return "\n\n".join(parts) + "\n"
 
 

@@ -27,7 +27,6 @@ from bench import (
 )
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
-HISTORY = Path(__file__).parent / "HISTORY.md"
 SECTIONS = ("cold", "warm", "capacity", "size", "import", "filters")
 
 
@@ -125,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{time.monotonic() - started:.0f} s (`python -m bench.run"
         f"{' --quick' if args.quick else ''}`)"
     )
-    history = HISTORY.read_text() if HISTORY.exists() else None
-    text = report.document("Benchmark results", machine, sections, history)
+    text = report.document("Benchmark results", machine, sections)
     print(text)
     if output:
         output.write_text(text)

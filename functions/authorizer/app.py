@@ -1,21 +1,21 @@
 """TOKEN authorizer: `Authorization: Bearer sk_...` (or rk_...) -> the key's tenant, its scope
 and its tenant's usage plan key, or 401.
 
-Kept small on purpose (no web framework, no pydantic): it runs before every uncached request.
-The policy is written out here rather than with Powertools' APIGatewayAuthorizerResponse:
-importing that class imports all of Powertools' event data classes, ~27 ms on top of a
-~36 ms Logger import in a quiet run of this machine (`python -X importtime`), which alone
-would take the authorizer past its cold-start target (bench/README.md).
+Kept small on purpose (no web framework, no pydantic, no Powertools): it runs before every
+uncached request. The policy is written out here rather than with Powertools'
+APIGatewayAuthorizerResponse, whose import brings all of Powertools' event data classes (~27 ms
+in a quiet run of this machine, `python -X importtime`), and its log lines are Powertools'
+shape written by json_log.py, since importing Powertools at all took 0.09-0.11x of the floor
+from its cold start (bench/README.md).
 """
-
-from aws_lambda_powertools import Logger
 
 from leads_domain.authentication import authenticate
 from leads_domain.errors import Unauthorized
+from leads_domain.json_log import JsonLogger
 from leads_domain.scopes import policy_resources
 from leads_domain.settings import get_settings
 
-logger = Logger()
+logger = JsonLogger("authorizer")
 # At cold start: an authorizer deployed without its settings fails here, not on a request.
 get_settings()
 

@@ -145,6 +145,7 @@ def test_every_route_works_with_a_valid_key(local_api: LocalApi) -> None:
     assert owner.delete(lead_id).status_code == 200
 
 
+@pytest.mark.local_only("only `leads serve` prints a key")
 def test_the_key_printed_by_leads_serve_works(shared_client: LeadsClient) -> None:
     # Given the test key `leads serve` printed at startup
     # When it creates and reads a lead

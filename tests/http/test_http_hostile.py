@@ -7,10 +7,12 @@ too long. Each test is a fresh tenant: requests to the collection must leave it 
 requests aimed at a lead (PATCH, DELETE, GET) find one there that must come out unchanged.
 """
 
+import contextlib
 import http.client
 import json
 import select
 import socket
+import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -299,7 +301,15 @@ def send(api: LocalApi, request: Hostile, key: str, lead_id: str | None) -> RawA
         lines.append(f"Content-Length: {len(request.body)}")
     lines.append("Connection: close")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-    with socket.create_connection((split.hostname, split.port), timeout=60) as connection:
+    secure = split.scheme == "https"
+    address = (split.hostname, split.port or (443 if secure else 80))
+    with contextlib.ExitStack() as stack:
+        connection = stack.enter_context(socket.create_connection(address, timeout=60))
+        if secure:  # a deployed stack (make test-deployed)
+            context = ssl.create_default_context()
+            connection = stack.enter_context(
+                context.wrap_socket(connection, server_hostname=split.hostname)
+            )
         connection.sendall(head)
         _send_until_answered(connection, request.body or b"")
         response = http.client.HTTPResponse(connection, method=request.method)
@@ -336,7 +346,25 @@ def _snapshot(client: LeadsClient, lead_id: str) -> tuple[dict[str, Any], str | 
     return response.json(), response.headers.get("ETag")
 
 
-@pytest.mark.parametrize("request_", CASES.values(), ids=CASES.keys())
+# The local server's own HTTP parsing: in front of a deployed stack, CloudFront and API
+# Gateway parse framing and methods themselves, and answer in their own words.
+OWN_HTTP_PARSING = {"TRACE the collection", "lower-case delete on a lead"}
+
+
+def cases() -> list[Any]:
+    return [
+        pytest.param(
+            request_,
+            id=name,
+            marks=[pytest.mark.local_only("framing and methods are the local server's parsing")]
+            if request_.raw_framing or name in OWN_HTTP_PARSING
+            else [],
+        )
+        for name, request_ in CASES.items()
+    ]
+
+
+@pytest.mark.parametrize("request_", cases())
 def test_hostile_request_is_refused_in_the_error_shape_and_changes_nothing(
     local_api: LocalApi, client: LeadsClient, request_: Hostile
 ) -> None:

@@ -1,6 +1,7 @@
 """The API as one key sees it, over HTTP: a small client for the routes, and helpers that
 assert success and answer the body."""
 
+import time
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
@@ -10,8 +11,20 @@ import requests
 from support.assertions import assert_lead
 from support.local_api import LocalApi
 from support.reference import BATCH, COLLECTION
+from support.target import retry_after
 
 REQUEST_SECONDS = 30
+
+
+def _created(method: str, path: str, response: requests.Response) -> list[str]:
+    """The ids of the leads a request created (a create, or a batch's created entries)."""
+    if method.upper() != "POST" or response.status_code not in (200, 201):
+        return []
+    if path == COLLECTION and response.status_code == 201:
+        return [response.json()["id"]]
+    if path == BATCH and response.status_code == 200:
+        return [entry["id"] for entry in response.json().get("data", []) if "id" in entry]
+    return []
 
 
 @dataclass
@@ -42,10 +55,17 @@ class LeadsClient:
             authorization = f"Bearer {self.key}"
         if authorization is not None:
             headers["Authorization"] = authorization
-        with requests.Session() as session:
-            return session.request(
-                method, self.api.url(path), headers=headers, timeout=REQUEST_SECONDS, **kwargs
-            )
+        for attempt in range(self.api.throttle_retries + 1):
+            with requests.Session() as session:
+                response = session.request(
+                    method, self.api.url(path), headers=headers, timeout=REQUEST_SECONDS, **kwargs
+                )
+            if response.status_code != 429 or attempt == self.api.throttle_retries:
+                break
+            time.sleep(retry_after(response, attempt))
+        for lead_id in _created(method, path, response):
+            self.api.record_created(self.key, lead_id)
+        return response
 
     # One method per route, answering the raw response.
 

@@ -58,15 +58,20 @@ def bare_server() -> Iterator[EmbeddedDynamoDB]:
 @contextlib.contextmanager
 def embedded_server() -> Iterator[EmbeddedDynamoDB]:
     """The local run's DynamoDB server, with the template's tables, and the domain's clients
-    (the idempotency utility's too) pointed at it while the block runs."""
+    (the idempotency utility's too) pointed at it while the block runs. Its tables are deleted
+    afterwards: moto keeps them per process, and a later embedded server in the same worker
+    must start empty."""
     server = EmbeddedDynamoDB().start()
     saved = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = server.endpoint
+    dynamodb = client(server.endpoint)
     try:
-        create_tables(client(server.endpoint), template_module.load())
+        create_tables(dynamodb, template_module.load())
         forget_all()
         yield server
     finally:
+        for table in dynamodb.list_tables()["TableNames"]:
+            dynamodb.delete_table(TableName=table)
         if saved is None:
             os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
         else:

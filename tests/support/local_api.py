@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from leads_cli.template import PROJECT_ROOT
 
@@ -99,9 +99,9 @@ def leads_command(
     )
 
 
-def run_leads(*arguments: str) -> str:
+def run_leads(*arguments: str, environment: dict[str, str | None] | None = None) -> str:
     """Run the `leads` CLI; answer its stdout, fail the test with its stderr if it fails."""
-    result = leads_command(*arguments)
+    result = leads_command(*arguments, environment=environment)
     if result.returncode != 0:
         raise AssertionError(
             f"leads {' '.join(arguments)} exited {result.returncode}:\n"
@@ -119,6 +119,8 @@ class LocalApi:
     test_key: str
     log_path: Path
     banner: str = ""  # what it printed when it started
+    # The local run never throttles: a 429 is an answer to check, not to wait out.
+    throttle_retries: ClassVar[int] = 0
 
     def hint(self, label: str) -> str:
         """The rest of the banner line that starts with this label, e.g. "More keys"."""
@@ -137,6 +139,9 @@ class LocalApi:
             log.seek(offset)
             return log.read().decode("utf-8", "replace")
 
+    def record_created(self, key: str, lead_id: str) -> None:
+        """A lead the tests created: the local run's data goes with it, nothing to undo."""
+
     # Keys, made and revoked with the CLI, as an operator does.
 
     def where(self) -> tuple[str, ...]:
@@ -144,20 +149,22 @@ class LocalApi:
         Gateway (usage plan keys, the authorizer cache)."""
         return ("--endpoint-url", self.dynamodb_endpoint, "--gateway-url", self.base_url)
 
+    def leads(self, *arguments: str) -> str:
+        """The `leads` CLI, on this API's tables and gateway."""
+        return run_leads(*arguments, *self.where())
+
     def create_key(self, account: str, mode: str = "test", *options: str) -> tuple[str, str]:
         """(key id, key) of a new key for this account and mode (options: --read-only, ...)."""
-        output = run_leads(
-            "keys", "create", "--account", account, "--mode", mode, *options, *self.where()
-        )
+        output = self.leads("keys", "create", "--account", account, "--mode", mode, *options)
         return key_made(output, mode)
 
     def revoke_key(self, key_id: str) -> None:
-        output = run_leads("keys", "revoke", key_id, *self.where())
+        output = self.leads("keys", "revoke", key_id)
         assert f"{key_id} revoked at" in output, output
 
     def roll_key(self, key_id: str, expire_in: str) -> tuple[str, str, str]:
         """(new key id, new key, the output line saying when the old key expires)."""
-        output = run_leads("keys", "roll", key_id, "--expire-in", expire_in, *self.where())
+        output = self.leads("keys", "roll", key_id, "--expire-in", expire_in)
         expiry = re.search(rf"^{key_id} expires at \S+$", output, re.MULTILINE)
         assert expiry, f"unexpected `leads keys roll` output: {output!r}"
         return (*key_made(output, None), expiry.group(0))

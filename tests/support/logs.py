@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from leads_domain import observability
+
 
 class LogOutput:
     """What the functions log: Powertools' JSON lines on stdout, anything else printed, and
@@ -47,13 +49,26 @@ def capture_logs(
     def start(level: str = "DEBUG") -> LogOutput:
         monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", level)
         stream = io.StringIO()
-        service = logging.getLogger(os.environ["POWERTOOLS_SERVICE_NAME"])
-        assert service.handlers, "load the functions first: their Logger owns this handler"
-        restore.append((service, service.level))
-        service.setLevel(level)
-        for handler in service.handlers:
-            if isinstance(handler, logging.StreamHandler):
-                monkeypatch.setattr(handler, "stream", stream)
+        # The service's logger (Powertools'), as the functions' shared one was made (an earlier
+        # test may have loaded it under the template's service name), and the authorizer's own
+        # beneath each (json_log.py).
+        services = {os.environ["POWERTOOLS_SERVICE_NAME"], observability.logger.name}
+        owned = [
+            logger
+            for name, logger in logging.Logger.manager.loggerDict.items()
+            if isinstance(logger, logging.Logger)
+            and any(name == service or name.startswith(f"{service}.") for service in services)
+        ]
+        assert any(logger.handlers for logger in owned), (
+            "load the functions first: their loggers own these handlers"
+        )
+        for logger in owned:
+            restore.append((logger, logger.level))
+            logger.setLevel(level)
+            for handler in logger.handlers:
+                # The loggers' own (not pytest's capture handlers, StreamHandlers too).
+                if type(handler) is logging.StreamHandler:
+                    monkeypatch.setattr(handler, "stream", stream)
         caplog.set_level(level)
         capsys.readouterr()
         return LogOutput(stream, capsys, caplog)

@@ -6,6 +6,9 @@ in place before anything reads settings.
 
 import os
 
+# First: the caller's own AWS settings, before they are replaced below (make test-deployed).
+import support.operator  # noqa: F401
+
 # Fake credentials, and no X-Ray or CloudWatch.
 os.environ.update(
     {
@@ -25,6 +28,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +48,13 @@ from support.local_api import SMALL_PLANS, UNTHROTTLED, LocalApi, running_local_
 from support.logs import LogOutput, capture_logs
 from support.pipeline import Pipeline, running_pipeline
 from support.receivers import Receiver, running_receiver
+from support.sam_local import (
+    ContainerDynamoDB,
+    SamLocalUnavailable,
+    built_template,
+    container_dynamodb,
+)
+from support.target import api_under_test, remote
 
 # What the functions are told, from template.yaml (locally, tables and queues are named by
 # their logical ids): table, bus and queue names, the webhook retry schedule. Endpoints and
@@ -209,16 +220,19 @@ def log_output(
 
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
-    """The local run as `make run` starts it (template defaults: a 300 s authorizer cache), one
-    per xdist worker; but with usage plans no test reaches, as throttling is not what these
-    tests are about."""
-    with running_local_api(*UNTHROTTLED) as api:
+    """The API under test, one per xdist worker: the local run as `make run` starts it
+    (template defaults: a 300 s authorizer cache), but with usage plans no test reaches, as
+    throttling is not what these tests are about; or, under `make test-deployed`, the API
+    running elsewhere (support/target.py)."""
+    with api_under_test(*UNTHROTTLED) as api:
         yield api
 
 
 @pytest.fixture(scope="session")
 def uncached_local_api() -> Iterator[LocalApi]:
     """A second local run whose authorizer answers are never cached (AuthorizerCacheTtl=0)."""
+    if remote():
+        pytest.skip("needs a second `leads serve` with AuthorizerCacheTtl=0: local only")
     with running_local_api("--parameter", "AuthorizerCacheTtl=0", *UNTHROTTLED) as api:
         yield api
 
@@ -247,6 +261,8 @@ def events_client(new_events_client: Callable[..., LeadsClient]) -> LeadsClient:
 @pytest.fixture(scope="session")
 def throttled_local_api() -> Iterator[LocalApi]:
     """A local run whose usage plans are SMALL_PLANS (the stage throttle stays the template's)."""
+    if remote():
+        pytest.skip("needs a `leads serve` with small usage plans: local only")
     arguments = [f"--parameter={name}={value}" for name, value in SMALL_PLANS.items()]
     with running_local_api(*arguments) as api:
         yield api
@@ -293,6 +309,28 @@ def fresh_key(new_client: Callable[..., LeadsClient]) -> str:
     return new_client().key
 
 
+# --- SAM's own local tools (make test-sam-local) ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sam_local_template() -> Path:
+    """What `make test-sam-local` built, with Docker answering. Elsewhere (`make test`) the
+    tier is skipped; under `make test-sam-local` (SAM_LOCAL_TIER=1) it must run."""
+    try:
+        return built_template()
+    except SamLocalUnavailable as reason:
+        if os.environ.get("SAM_LOCAL_TIER"):
+            pytest.fail(str(reason))
+        pytest.skip(str(reason))
+
+
+@pytest.fixture(scope="module")
+def sam_local_dynamodb(sam_local_template: Path) -> Iterator[ContainerDynamoDB]:
+    """The embedded DynamoDB on every interface, reached by SAM's containers."""
+    with container_dynamodb() as dynamodb:
+        yield dynamodb
+
+
 # On failure, show what each local run logged during the test (one line per request,
 # tracebacks), and what a fuzz run recorded.
 
@@ -304,6 +342,14 @@ def _local_api_log_offsets(request: pytest.FixtureRequest) -> None:
         if name in request.fixturenames:
             server: LocalApi = request.getfixturevalue(name)
             request.node.stash[_LOG_OFFSETS][name] = server.log_size()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Against an API other than a local run of its own, tests that need the local run (its
+    DynamoDB read raw, its own HTTP parsing, a restart) are skipped, saying why."""
+    marker = item.get_closest_marker("local_only")
+    if marker is not None and remote():
+        pytest.skip(f"local run only: {marker.args[0]}")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -15,20 +15,17 @@ import pytest
 from leads_cli import template as template_module
 from leads_domain import api_keys
 from leads_domain.data import leads_table
+from support import cloudformation as cfn
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW = template_module.read_raw(ROOT / "template.yaml")
-RESOURCES: dict[str, Any] = RAW["Resources"]
-GLOBAL_FUNCTION: dict[str, Any] = RAW.get("Globals", {}).get("Function", {})
+RAW = cfn.raw()
+RESOURCES: dict[str, Any] = cfn.resources()
+GLOBAL_FUNCTION: dict[str, Any] = cfn.global_function()
 RUNTIME = "python3.13"
 AUTHORIZER = "BearerKeyAuthorizer"
+resources_of = cfn.resources_of
 
-
-def resources_of(kind: str) -> dict[str, dict[str, Any]]:
-    return {name: spec for name, spec in RESOURCES.items() if spec["Type"] == kind}
-
-
-FUNCTIONS = resources_of("AWS::Serverless::Function")
+FUNCTIONS = cfn.functions()
 TABLES = resources_of("AWS::DynamoDB::Table")
 (API_ID, API) = next(iter(resources_of("AWS::Serverless::Api").items()))
 
@@ -119,7 +116,8 @@ def test_every_route_but_the_preflights_is_behind_the_bearer_key_authorizer():
 
 def test_authorizer_is_a_token_authorizer_on_the_authorization_header():
     authorizer = API["Properties"]["Auth"]["Authorizers"][AUTHORIZER]
-    assert authorizer["FunctionArn"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+    # Its alias, so that authorizer versions roll out gradually (and back) like the others.
+    assert authorizer["FunctionArn"] == {"Ref": "AuthorizerFunction.Alias"}
     assert authorizer["FunctionPayloadType"] == "TOKEN"
     identity = authorizer["Identity"]
     assert identity["Header"] == "Authorization"
@@ -128,6 +126,7 @@ def test_authorizer_is_a_token_authorizer_on_the_authorization_header():
     assert ttl["Type"] == "Number" and ttl["Default"] == 300
     loaded = template_module.load(ROOT / "template.yaml").authorizers[AUTHORIZER]
     assert loaded.ttl_seconds == 300
+    assert loaded.function == "AuthorizerFunction"  # the local run calls it directly
 
 
 def _base62(length: int) -> str:

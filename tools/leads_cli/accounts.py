@@ -1,5 +1,6 @@
 """Account-wide operations: assign a usage plan, bring API Gateway in step with the keys table
-(for keys made before usage plans, or after a command was cut short), remove an account."""
+(for keys made before usage plans, or after a command was cut short), remove an account, erase
+one."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,4 +121,19 @@ def remove(account: str, gateway: GatewayTarget | None) -> Report:
         if problem:
             raise ManagementFailed(problem)
         report.add(f"{account}: usage plan keys deleted, authorizer cache flushed")
+    return report
+
+
+def erase(account: str, gateway: GatewayTarget | None) -> Report:
+    """Remove the account (keys revoked; with a gateway, its usage plan keys deleted and the
+    authorizer cache flushed), then delete every record of it: its keys, its tenants' limits
+    and everything its tenants stored. For closing an account for good, and for the throwaway
+    accounts of `make test-deployed`."""
+    from leads_domain.data.erasure import erase_account
+
+    report = remove(account, gateway)
+    erased = erase_account(account)
+    report.add(
+        f"{account}: deleted {erased['keys']} key records and {erased['items']} stored items"
+    )
     return report

@@ -33,7 +33,15 @@ def register(commands: Any) -> None:
     remove.add_argument("account")
     remove.set_defaults(run=_remove)
 
-    for sub in (plan, sync, remove):
+    delete = account_commands.add_parser(
+        "delete",
+        help="remove the account, then delete its keys and every item of its test and live data",
+    )
+    delete.add_argument("account")
+    delete.add_argument("--yes", action="store_true", help="really delete: this cannot be undone")
+    delete.set_defaults(run=_delete)
+
+    for sub in (plan, sync, remove, delete):
         where.add_options(sub)
 
 
@@ -58,4 +66,19 @@ def _remove(args: argparse.Namespace) -> int:
     from leads_cli.accounts import remove
 
     print("\n".join(remove(args.account, where.connect(args)).lines))
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from leads_cli.accounts import erase
+    from leads_domain.tenancy import valid_account
+
+    if not valid_account(args.account):
+        raise CommandError("account: 1-64 letters, digits, '_' or '-'")
+    if not args.yes:
+        raise CommandError(
+            f"this deletes every key and lead of {args.account}, test and live, for good;"
+            " add --yes to do it"
+        )
+    print("\n".join(erase(args.account, where.connect(args)).lines))
     return 0

@@ -52,8 +52,10 @@ class EmbeddedDynamoDB:
     atomic, as it is on AWS (moto's backend is not safe for concurrent writers). A retried
     transaction is answered as DynamoDB answers it: once applied, by its ClientRequestToken."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+        """``host`` "0.0.0.0" serves other machines too, e.g. `sam local`'s containers."""
         self._port = port
+        self._host = host
         self._server: _MotoServer | None = None
         self._lock = threading.Lock()
         # TransactWriteItems answers by ClientRequestToken: DynamoDB makes a retried
@@ -66,7 +68,8 @@ class EmbeddedDynamoDB:
     def endpoint(self) -> str:
         assert self._server is not None, "start() first"
         host, port = self._server.get_host_and_port()
-        return f"http://{host}:{port}"
+        # Bound to every interface, it is still reached here through the loopback.
+        return f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
 
     def _serialised(self, app: Any) -> Any:
         def application(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -99,7 +102,7 @@ class EmbeddedDynamoDB:
     def start(self) -> "EmbeddedDynamoDB":
         moto_transactions.install()
         moto_queries.install()
-        self._server = _MotoServer(self._port, self._serialised)
+        self._server = _MotoServer(self._host, self._port, self._serialised)
         self._server.start()
         if self._server.startup_error:
             raise self._server.startup_error
@@ -111,10 +114,10 @@ class EmbeddedDynamoDB:
 
 
 class _MotoServer(ThreadedMotoServer):
-    """moto's ThreadedMotoServer on 127.0.0.1, its app wrapped in a WSGI middleware."""
+    """moto's ThreadedMotoServer, its app wrapped in a WSGI middleware."""
 
-    def __init__(self, port: int, middleware: Callable[[Any], Any]) -> None:
-        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+    def __init__(self, host: str, port: int, middleware: Callable[[Any], Any]) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
         self._middleware = middleware
         self.startup_error: OSError | None = None
 

@@ -11,7 +11,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from leads_cli import accounts_command, backfill, keys_command, lead_import
+from leads_cli import (
+    accounts_command,
+    backfill,
+    keys_command,
+    lead_import,
+    outputs_command,
+    scan,
+)
 from leads_cli import template as template_module
 
 LOCAL_ACCOUNT = "acct_local"
@@ -82,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     accounts_command.register(commands)
     lead_import.register(commands)
     backfill.register(commands)
+    outputs_command.register(commands)
+    scan.register(commands)
 
     args = parser.parse_args(argv)
     from leads_cli import failures

@@ -287,7 +287,7 @@ def _event_source_mapping(logical_id: str, properties: dict[str, Any]) -> EventS
     on_failure = properties.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
     return EventSourceMapping(
         logical_id=logical_id,
-        function=properties["FunctionName"]["Ref"],
+        function=_function_of(properties["FunctionName"]),
         source=source,
         kind="stream" if attribute == "StreamArn" else "queue",
         batch_size=int(properties.get("BatchSize", 100 if attribute == "StreamArn" else 10)),
@@ -306,14 +306,21 @@ def _event_source_mapping(logical_id: str, properties: dict[str, Any]) -> EventS
 def _read_authorizers(template: Template, auth: dict[str, Any]) -> None:
     for name, spec in auth.get("Authorizers", {}).items():
         identity = spec.get("Identity", {})
-        function_arn = spec["FunctionArn"]
         template.authorizers[name] = Authorizer(
             name=name,
-            function=function_arn["Fn::GetAtt"][0],
+            function=_function_of(spec["FunctionArn"]),
             header=identity.get("Header", "Authorization"),
             validation_expression=identity.get("ValidationExpression"),
             ttl_seconds=int(template.resolve(identity.get("ReauthorizeEvery", 300))),
         )
+
+
+def _function_of(function_arn: dict[str, Any]) -> str:
+    """The logical id of the function behind an ARN: !GetAtt Fn.Arn, or !Ref Fn.Alias (the
+    alias AutoPublishAlias makes; locally, the function itself)."""
+    if "Fn::GetAtt" in function_arn:
+        return str(function_arn["Fn::GetAtt"][0])
+    return str(function_arn["Ref"]).removesuffix(".Alias")
 
 
 def _read_function(

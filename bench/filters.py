@@ -11,15 +11,14 @@ import json
 from typing import Any
 
 from bench import events, handlers
-from bench.capacity import (
+from bench.capacity import Operations, list_event
+from bench.capacity_floors import (
     PAGE,
     Cost,
-    Operations,
     Tables,
     cheapest_create_or_delete,
     cheapest_update,
     cost,
-    list_event,
 )
 from bench.capacity_model import TRANSACTION_FACTOR, Item, item_size, write_units
 from bench.database import LocalDynamoDB, seed_tenant

@@ -199,7 +199,8 @@ ASSUMPTIONS = [
     ),
 ]
 
-# The mixed workload: share of requests per operation. A list is a first page of capacity.PAGE.
+# The mixed workload: share of requests per operation. A list is a first page of
+# capacity_floors.PAGE.
 MIX = {"create": 0.10, "delete": 0.02, "update": 0.08, "get": 0.50, "list": 0.30}
 FUNCTIONS = {
     "create": "create_lead",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bench import capacity, database, events
+from bench import capacity, capacity_floors, database, events
 from bench.capacity_model import Item, TableSchema, index_write_units, item_size, read_units
 from bench.meter import CapacityMeter, Charge
 from bench.scaling.limits import (
@@ -158,7 +158,7 @@ class Measurements:
     index_entry_bytes: int
     counter_read_units: float  # one eventually consistent read of the whole count (all shards)
     shard_bytes: int  # one count shard's item
-    page: int = capacity.PAGE
+    page: int = capacity_floors.PAGE
     notes: list[str] = field(default_factory=list)
 
 
@@ -168,7 +168,7 @@ def measure() -> Measurements:
     that the shards' sizes (a count's digits) are the same on every run."""
     random.seed(SHARD_PICKS_SEED)
     with database.local_dynamodb() as db:
-        tables = capacity.Tables(db)
+        tables = capacity_floors.Tables(db)
         meter = PlaceMeter(clients.dynamodb(), db.raw, tables.schemas, tables.leads.name)
         operations = capacity.Operations(meter)
         tenant = Tenant("acct_scaling", "test")
@@ -187,7 +187,7 @@ def measure() -> Measurements:
             found[name] = measured
             return response
 
-        page = str(capacity.PAGE)
+        page = str(capacity_floors.PAGE)
         call("list", "list_leads", capacity.list_event(tenant, {"limit": page}), 200)
         query = {"limit": page, "offset": str(OFFSET)}
         call("list at offset", "list_leads", capacity.list_event(tenant, query), 200)
@@ -212,7 +212,7 @@ def measure() -> Measurements:
         return Measurements(
             operations=found,
             index_entry_bytes=tables.index.entry_size(entry),
-            counter_read_units=capacity.count_read(shards),
+            counter_read_units=capacity_floors.count_read(shards),
             shard_bytes=max(map(item_size, shards)),
             notes=[
                 f"A tenant of {SEEDED_LEADS} leads seeded as the capacity benchmark seeds one "

@@ -2,7 +2,7 @@
 
 import math
 
-from bench import capacity
+from bench import capacity_floors
 from bench.report import Table
 from bench.scaling.analysis import Bite, mixed, mixed_units, per_second
 from bench.scaling.limits import (
@@ -74,7 +74,7 @@ def assumptions_table() -> Table:
         "Mixed workload",
         "-",
         "share of requests",
-        f"{shares}; a list is a first page of {capacity.PAGE}",
+        f"{shares}; a list is a first page of {capacity_floors.PAGE}",
     )
     return table
 

@@ -13,7 +13,7 @@ from typing import Any
 from leads_cli.local_dynamodb import Endpoints, client
 from leads_cli.local_functions import LocalFunction
 from leads_cli.local_messaging import queue_arn
-from leads_cli.local_wakeup import poll_until_stopped
+from leads_cli.local_wakeup import MappingThread
 from leads_cli.template import EventSourceMapping, Template
 
 
@@ -34,31 +34,15 @@ class LocalQueueMapping:
         self._log = log
         self._sqs = client(endpoints.services, "sqs")
         self._queue_url = template.queue_url(mapping.source)
-        self._stopped = threading.Event()
-        # Set by the embedded server's writes (local_wakeup); without one, a look a second.
-        self._wakeup = wakeup or threading.Event()
-        self._thread = threading.Thread(target=self._run, name=mapping.logical_id, daemon=True)
+        self._thread = MappingThread(mapping.logical_id, self.poll, log, wakeup, error_wait=1.0)
+        self._stopped = self._thread.stopped
 
     def start(self) -> "LocalQueueMapping":
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._stopped.set()
-        self._wakeup.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        poll_until_stopped(
-            self.poll,
-            wakeup=self._wakeup,
-            stopped=self._stopped,
-            on_error=self._say_error,
-            error_wait=1.0,
-        )
-
-    def _say_error(self, error: Exception) -> None:
-        self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
+        self._thread.stop(timeout=30)
 
     def poll(self) -> bool:
         """One batch, if the queue has any visible messages: whether it had."""

@@ -17,7 +17,7 @@ from typing import Any
 from leads_cli.event_filters import passes
 from leads_cli.local_dynamodb import Endpoints, client
 from leads_cli.local_functions import LocalFunction
-from leads_cli.local_wakeup import poll_until_stopped
+from leads_cli.local_wakeup import MappingThread
 from leads_cli.template import EventSourceMapping, Template
 
 # Lambda backs off between retries of a failed batch; locally a short wait, doubling.
@@ -50,10 +50,10 @@ class LocalStreamMapping:
         self._read_up_to: dict[str, str | None] = {}
         self._start_iterators: dict[str, str] = {}
         self._from_the_oldest = True
-        self._stopped = threading.Event()
-        # Set by the embedded server's writes (local_wakeup); without one, a look a second.
-        self._wakeup = wakeup or threading.Event()
-        self._thread = threading.Thread(target=self._run, name=mapping.logical_id, daemon=True)
+        self._thread = MappingThread(
+            mapping.logical_id, self.drain, log, wakeup, error_wait=MAX_RETRY_WAIT_SECONDS
+        )
+        self._stopped = self._thread.stopped
 
     def start(self) -> "LocalStreamMapping":
         self.open()
@@ -61,9 +61,7 @@ class LocalStreamMapping:
         return self
 
     def stop(self) -> None:
-        self._stopped.set()
-        self._wakeup.set()
-        self._thread.join(timeout=10)
+        self._thread.stop(timeout=10)
 
     def open(self, position: str = "TRIM_HORIZON") -> "LocalStreamMapping":
         """Ready to read the stream from its oldest record (or, LATEST, from its next), without
@@ -82,18 +80,6 @@ class LocalStreamMapping:
         while self._pending and not self._stopped.is_set():
             self._deliver_head()
         return passed
-
-    def _run(self) -> None:
-        poll_until_stopped(
-            self.drain,
-            wakeup=self._wakeup,
-            stopped=self._stopped,
-            on_error=self._say_error,
-            error_wait=MAX_RETRY_WAIT_SECONDS,
-        )
-
-    def _say_error(self, error: Exception) -> None:
-        self._log(f"  {self.mapping.logical_id}: {type(error).__name__}: {error}")
 
     def _read(self) -> int:
         passed = 0

@@ -52,24 +52,43 @@ class Wakeups:
             event.set()
 
 
-def poll_until_stopped(
-    step: Callable[[], int],
-    *,
-    wakeup: threading.Event,
-    stopped: threading.Event,
-    on_error: Callable[[Exception], None],
-    error_wait: float,
-) -> None:
-    """Run ``step`` (non-zero when it found work) again at once while it finds work, else on the
-    next write or after IDLE_SECONDS, until ``stopped``; ``stop`` sets ``wakeup`` too."""
-    while not stopped.is_set():
-        # Cleared before the step: a write during the step makes the next wait return at once.
-        wakeup.clear()
-        try:
-            busy = step()
-        except Exception as error:  # the local run must keep going; the caller says what
-            on_error(error)
-            stopped.wait(error_wait)
-            continue
-        if not busy:
-            wakeup.wait(IDLE_SECONDS)
+class MappingThread:
+    """The thread a local event source mapping runs in: ``step`` (non-zero when it found work)
+    again at once while it finds work, else on the next write (``wakeup``) or after
+    IDLE_SECONDS, until ``stop``."""
+
+    def __init__(
+        self,
+        name: str,
+        step: Callable[[], int],
+        log: Callable[[str], None],
+        wakeup: threading.Event | None,
+        *,
+        error_wait: float,
+    ) -> None:
+        self.stopped = threading.Event()
+        # Set by the embedded server's writes; without one, a look every IDLE_SECONDS.
+        self._wakeup = wakeup or threading.Event()
+        self._name, self._step, self._log, self._error_wait = name, step, log, error_wait
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float) -> None:
+        self.stopped.set()
+        self._wakeup.set()
+        self._thread.join(timeout=timeout)
+
+    def _run(self) -> None:
+        while not self.stopped.is_set():
+            # Cleared before the step: a write during the step makes the next wait return at once.
+            self._wakeup.clear()
+            try:
+                busy = self._step()
+            except Exception as error:  # the local run must keep going; say what happened
+                self._log(f"  {self._name}: {type(error).__name__}: {error}")
+                self.stopped.wait(self._error_wait)
+                continue
+            if not busy:
+                self._wakeup.wait(IDLE_SECONDS)
